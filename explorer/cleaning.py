@@ -1,0 +1,206 @@
+"""Find the paragraphs of an article and drop what is not article text.
+
+Scraped news carries page furniture (share and print widgets, photo credits,
+"Join the conversation", "Trending on ..." blocks, "Source »" footers) and pull
+quotes that repeat a sentence of the body. Left in, furniture becomes passages
+that match every question about nothing, and pull quotes double every answer.
+Everything here works on character spans of the article text so that the
+passages cut from the result keep exact offsets.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Words that make up share/print widgets ("• Print Friendly, PDF & Email", "Send to Kindle").
+_WIDGET_WORDS = {
+    "print",
+    "friendly",
+    "pdf",
+    "email",
+    "e-mail",
+    "send",
+    "to",
+    "kindle",
+    "share",
+    "this",
+    "article",
+    "story",
+    "on",
+    "tweet",
+    "facebook",
+    "twitter",
+    "x",
+    "linkedin",
+    "whatsapp",
+    "reddit",
+    "pinterest",
+    "copy",
+    "link",
+    "save",
+    "comment",
+    "comments",
+    "&",
+    "and",
+    "or",
+    "telegram",
+    "flipboard",
+    "messenger",
+    "sms",
+    "bookmark",
+    "listen",
+    "subscribe",
+    "follow",
+    "us",
+}
+
+_FURNITURE_PATTERNS = [
+    re.compile(p, re.IGNORECASE)
+    for p in (
+        r"^join the (conversation|discussion)\b",
+        r"^(trending|most (read|popular|viewed|shared)|related (articles|stories|posts|content)"
+        r"|recommended( for you)?|read more|more from|you may also like|advertisement|sponsored"
+        r"(content)?|sign up for|subscribe to)\b",
+        r"^source\s*(»|>>|›)",
+        r"^\[?\s*(photo|image|picture|video|graphic)s?(\s*credit)?\s*:.*$",
+        r"^(photo|image|picture)\s+(credit|by)\b",
+        r"^(credit|copyright|©)\s*:?",
+    )
+]
+
+# Photo credits such as "HAIDAR HAMDANI/AFP/Getty Images" or "Reuters/John Smith".
+_AGENCY = re.compile(r"(/|\b)(AFP|AP|Reuters|REUTERS|Getty Images|EPA|Shutterstock|Xinhua|ANADOLU|Anadolu)\b")
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class Block:
+    """A paragraph of the article as a span of its text."""
+
+    start: int
+    end: int
+    kept: bool = True
+    reason: str = ""
+
+
+def paragraph_blocks(text: str) -> list[Block]:
+    """Split text into paragraphs: one per line, except hard-wrapped blocks.
+
+    Web copies put one paragraph on each line (pull quotes and their attribution
+    sit on lines of their own, without blank lines between). Plain-text and PDF
+    copies wrap lines at a fixed width; there a blank-line block is the paragraph.
+    """
+    blocks: list[Block] = []
+    for block_start, block_end in _blank_line_blocks(text):
+        lines = _line_spans(text, block_start, block_end)
+        if _is_hard_wrapped([text[a:b] for a, b in lines]):
+            blocks.append(Block(lines[0][0], lines[-1][1]))
+        else:
+            blocks.extend(Block(a, b) for a, b in lines)
+    return blocks
+
+
+def _blank_line_blocks(text: str) -> list[tuple[int, int]]:
+    spans = []
+    for match in re.finditer(r"(?:[^\n]*\S[^\n]*(?:\n|$))+", text):
+        spans.append((match.start(), match.end()))
+    return spans
+
+
+def _line_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    spans = []
+    for match in re.finditer(r"[^\n]+", text[start:end]):
+        a, b = start + match.start(), start + match.end()
+        while a < b and text[a].isspace():
+            a += 1
+        while b > a and text[b - 1].isspace():
+            b -= 1
+        if b > a:
+            spans.append((a, b))
+    return spans
+
+
+def _is_hard_wrapped(lines: list[str]) -> bool:
+    """Lines of similar width that mostly stop mid-sentence were wrapped by a tool."""
+    if len(lines) < 2:
+        return False
+    body = lines[:-1]
+    if any(len(line) > 110 for line in body):
+        return False
+    open_ended = sum(1 for line in body if not re.search(r"[.!?:;\"”’')\]]$", line))
+    return open_ended * 2 > len(body)
+
+
+def is_furniture(line: str) -> bool:
+    """True for page furniture: widgets, credits, sharing prompts, footers."""
+    stripped = line.strip().strip("•·*-–—|[]() ").strip()
+    if not stripped:
+        return True
+    words = re.findall(r"[\w&\-]+", stripped.lower())
+    if words and len(words) <= 8 and all(w in _WIDGET_WORDS for w in words):
+        return True
+    if any(p.search(stripped) for p in _FURNITURE_PATTERNS):
+        return True
+    # Photo credits are short, name an agency and are not sentences.
+    return len(words) <= 8 and bool(_AGENCY.search(stripped)) and not re.search(r"[.!?]$", stripped)
+
+
+def normalized_words(text: str) -> str:
+    """Lowercased words joined by single spaces, for comparisons that ignore punctuation."""
+    return " ".join(_WORD.findall(text.lower()))
+
+
+def _quote_segments(line: str) -> list[str]:
+    """The parts of a pull quote that must all appear elsewhere for it to be a repeat.
+
+    Pull quotes elide ("...") and add an attribution after a dash, so each
+    elided piece is checked on its own and a trailing "– Name" is ignored.
+    """
+    body = re.split(r"\s[–—-]\s(?=[^\"“”’]*$)", line)[0]
+    pieces = re.split(r"…|\.\.\.", body)
+    return [normalized_words(p) for p in pieces if len(normalized_words(p).split()) >= 4]
+
+
+def mark_repeats(text: str, blocks: list[Block], title: str = "") -> list[Block]:
+    """Drop furniture, the title line, and paragraphs the article repeats (pull quotes).
+
+    The first full occurrence of a paragraph is kept; a later verbatim copy, or a
+    shorter pull quote whose words all stand in another paragraph, is dropped.
+    A short attribution line right after a dropped pull quote goes with it.
+    """
+    norm_title = normalized_words(title)
+    texts = [text[b.start : b.end] for b in blocks]
+    norms = [normalized_words(t) for t in texts]
+    result: list[Block] = []
+    seen: set[str] = set()
+    previous_was_quote = False
+    for i, (block, raw, norm) in enumerate(zip(blocks, texts, norms)):
+        reason = ""
+        if is_furniture(raw):
+            reason = "furniture"
+        elif norm_title and norm == norm_title:
+            reason = "title"
+        elif norm in seen:
+            reason = "repeat"
+        elif _is_pull_quote(norm, raw, i, norms):
+            reason = "pull quote"
+        elif previous_was_quote and len(norm.split()) <= 8 and not re.search(r"[.!?:]$", raw):
+            reason = "pull quote attribution"
+        previous_was_quote = reason in ("pull quote", "repeat")
+        if not reason:
+            seen.add(norm)
+        result.append(Block(block.start, block.end, kept=not reason, reason=reason))
+    return result
+
+
+def _is_pull_quote(norm: str, raw: str, index: int, norms: list[str]) -> bool:
+    segments = _quote_segments(raw)
+    if not segments:
+        return False
+    covered = sum(len(s.split()) for s in segments)
+    if covered * 10 < len(norm.split()) * 6:
+        return False
+    others = [other for j, other in enumerate(norms) if j != index and len(other) > len(norm)]
+    return all(any(segment in other for other in others) for segment in segments)

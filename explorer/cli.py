@@ -1,0 +1,253 @@
+"""The ``explorer`` command: build an index, ask questions, follow passages, list themes.
+
+The commands and their JSON output are a contract that automated checks
+drive; extend them, do not change them. Every user error ends with one line
+on stderr and a non-zero exit, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+from explorer.errors import ExplorerError
+
+EXIT_USER_ERROR = 2
+EXIT_INTERNAL_ERROR = 1
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="explorer", description="Explore a collection of news articles by meaning.")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def add(name: str, help_text: str) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help_text, description=help_text)
+        if name != "serve":
+            sub.add_argument("--index", type=Path, default=None, help="index directory (default: embeddings/)")
+        return sub
+
+    build = add("build", "build or update the index so it mirrors a folder or file of articles")
+    build.add_argument("path", nargs="?", type=Path, default=None, help="folder or file (default: corpus/)")
+    build.add_argument("--json", action="store_true", help="print the build report as JSON")
+
+    ask = add("ask", "passages that answer a question, best first")
+    ask.add_argument("question", nargs="?", help="the question, in quotes")
+    ask.add_argument("--queries", type=Path, help='a JSONL file of {"id", "text"} questions')
+    ask.add_argument("--k", type=int, default=10, help="how many passages (default 10)")
+    ask.add_argument("--json", action="store_true", help="print JSON")
+
+    related = add("related", "passages from other articles that say the same or a related thing")
+    related.add_argument("passage_id", help="a passage id, as listed by `explorer passages`")
+    related.add_argument("--k", type=int, default=10, help="how many passages (default 10)")
+    related.add_argument("--json", action="store_true", help="print JSON")
+
+    passages = add("passages", "every indexed passage")
+    passages.add_argument("--json", action="store_true", help="print JSON")
+
+    themes = add("themes", "recurring themes across the articles")
+    themes.add_argument("--json", action="store_true", help="print JSON")
+
+    articles = add("articles", "how much each pair of articles overlaps")
+    articles.add_argument("--json", action="store_true", help="print JSON")
+
+    serve = add("serve", "start the Streamlit app")
+    serve.add_argument("--port", type=int, default=8501)
+    serve.add_argument("--address", default="127.0.0.1")
+    return parser
+
+
+def _explorer(args: argparse.Namespace):
+    from explorer.explorer import Explorer
+    from explorer.settings import Settings
+
+    return Explorer(Settings.from_env(index_dir=getattr(args, "index", None)))
+
+
+def _print_json(payload) -> None:
+    sys.stdout.write(json.dumps(payload, ensure_ascii=False) + "\n")
+
+
+def _print_hits(hits, as_json: bool) -> None:
+    if as_json:
+        _print_json([hit.to_dict() for hit in hits])
+        return
+    if not hits:
+        print("no passages found")
+    for hit in hits:
+        print(f"{hit.rank:>3}. [{hit.score:.3f}] {hit.passage.title}  ({hit.passage.passage_id})")
+        print(textwrap.indent(textwrap.fill(hit.passage.text, 100), "     "))
+        print()
+
+
+def cmd_build(args: argparse.Namespace) -> None:
+    from tqdm import tqdm
+
+    explorer = _explorer(args)
+    path = args.path if args.path is not None else explorer.settings.corpus_path
+    bar = tqdm(total=100, desc="building", unit="%", file=sys.stderr, disable=None, leave=False)
+
+    def on_stage(message: str, fraction: float) -> None:
+        bar.set_description(message)
+        bar.n = int(fraction * 100)
+        bar.refresh()
+
+    try:
+        report = explorer.build(path, on_stage=on_stage)
+    finally:
+        bar.close()
+    for warning in report.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    if args.json:
+        _print_json(report.__dict__)
+    else:
+        print(f"{report.summary()} in {explorer.index_dir}")
+
+
+def _read_queries(path: Path) -> list[tuple[str, str]]:
+    if not path.is_file():
+        raise ExplorerError(f'{path} does not exist: give a JSONL file with one {{"id", "text"}} per line')
+    queries = []
+    for number, line in enumerate(path.read_text(encoding="utf-8", errors="replace").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+            query_id = record.get("id", record.get("_id"))
+            text = record["text"]
+        except (json.JSONDecodeError, KeyError, AttributeError, TypeError):
+            raise ExplorerError(f'{path}:{number}: not a query; each line must be {{"id": ..., "text": ...}}') from None
+        queries.append((query_id, text))
+    return queries
+
+
+def cmd_ask(args: argparse.Namespace) -> None:
+    if args.queries is None and args.question is None:
+        raise ExplorerError(
+            'give a question in quotes, or --queries FILE.jsonl: explorer ask "who funds the militias?"'
+        )
+    explorer = _explorer(args)
+    if args.queries is not None:
+        for query_id, text in _read_queries(args.queries):
+            try:
+                hits = [hit.to_dict() for hit in explorer.ask(text, args.k)]
+                _print_json({"query_id": query_id, "hits": hits})
+            except ExplorerError as error:
+                if "empty" not in str(error):
+                    raise
+                _print_json({"query_id": query_id, "hits": [], "error": str(error)})
+        return
+    _print_hits(explorer.ask(args.question, args.k), args.json)
+
+
+def cmd_related(args: argparse.Namespace) -> None:
+    explorer = _explorer(args)
+    hits = explorer.related(args.passage_id, args.k)
+    if not args.json:
+        source = explorer.passage(args.passage_id)
+        print(f"related to {source.passage_id} ({source.title}):")
+        print(textwrap.indent(textwrap.fill(source.text, 100), "     "))
+        print()
+    _print_hits(hits, args.json)
+
+
+def cmd_passages(args: argparse.Namespace) -> None:
+    passages = _explorer(args).passages()
+    if args.json:
+        _print_json(
+            [
+                {"passage_id": p.passage_id, "article_id": p.article_id, "title": p.title, "text": p.text}
+                for p in passages
+            ]
+        )
+        return
+    for p in passages:
+        print(f"{p.passage_id}\t{p.text[:100].replace(chr(10), ' ')}")
+
+
+def cmd_themes(args: argparse.Namespace) -> None:
+    themes = _explorer(args).themes()
+    if args.json:
+        _print_json([theme.to_dict() for theme in themes])
+        return
+    for theme in themes:
+        print(f"[{theme.theme_id}] {theme.label}  ({theme.size} passages, {len(theme.article_ids)} articles)")
+        if theme.keywords:
+            print(f"     keywords: {', '.join(theme.keywords)}")
+        print(f"     articles: {', '.join(theme.article_ids)}")
+
+
+def cmd_articles(args: argparse.Namespace) -> None:
+    names, matrix = _explorer(args).article_similarity()
+    if args.json:
+        _print_json({"article_ids": names, "similarity": [[round(float(x), 4) for x in row] for row in matrix]})
+        return
+    pairs = sorted(
+        ((float(matrix[i, j]), names[i], names[j]) for i in range(len(names)) for j in range(i + 1, len(names))),
+        reverse=True,
+    )
+    for score, first, second in pairs:
+        print(f"{score:.3f}  {first}  ~  {second}")
+
+
+def cmd_serve(args: argparse.Namespace) -> None:
+    app = Path(__file__).parent / "app" / "main.py"
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(app),
+        "--server.port",
+        str(args.port),
+        "--server.address",
+        args.address,
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+    ]
+    print(f"opening the explorer at http://{args.address}:{args.port}", file=sys.stderr)
+    raise SystemExit(subprocess.call(command, env=os.environ.copy()))
+
+
+COMMANDS = {
+    "build": cmd_build,
+    "ask": cmd_ask,
+    "related": cmd_related,
+    "passages": cmd_passages,
+    "themes": cmd_themes,
+    "articles": cmd_articles,
+    "serve": cmd_serve,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        COMMANDS[args.command](args)
+    except ExplorerError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    except KeyboardInterrupt:
+        print("error: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as error:  # noqa: BLE001 - the user gets one line, developers get EXPLORER_DEBUG
+        if os.environ.get("EXPLORER_DEBUG"):
+            raise
+        print(
+            f"error: unexpected {type(error).__name__}: {error} (set EXPLORER_DEBUG=1 for details)",
+            file=sys.stderr,
+        )
+        return EXIT_INTERNAL_ERROR
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,284 @@
+"""Read a folder or a file of articles into :class:`~explorer.records.Article` objects.
+
+Supported: ``.txt`` and ``.md`` (first non-empty line is the title), ``.html``
+(main text extracted with trafilatura), ``.pdf`` (pypdf), and ``.jsonl`` /
+``.csv`` collections (fields ``id`` or ``_id``, ``title``, ``text``, optional
+``date``, ``source``, ``url``). Problems with single files or records are
+collected as warnings, so one bad file never stops a build; only "nothing
+readable at all" is an error.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from explorer.cleaning import is_furniture
+from explorer.errors import ExplorerError
+from explorer.records import Article
+
+TEXT_SUFFIXES = {".txt", ".md", ".markdown"}
+HTML_SUFFIXES = {".html", ".htm"}
+RECORD_SUFFIXES = {".jsonl", ".csv"}
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | RECORD_SUFFIXES | {".pdf"}
+
+MAX_TITLE_CHARS = 200
+
+
+@dataclass
+class CorpusReadResult:
+    """The articles found, plus one human-readable line per problem met on the way."""
+
+    articles: list[Article] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def read_corpus(path: Path | str) -> CorpusReadResult:
+    """Read every supported file under ``path`` (or ``path`` itself), in a stable order."""
+    root = Path(path)
+    if not root.exists():
+        raise ExplorerError(f"{root} does not exist: give a folder or file of articles")
+    files = [root] if root.is_file() else _supported_files(root)
+    result = CorpusReadResult()
+    if root.is_file() and root.suffix.lower() not in SUPPORTED_SUFFIXES:
+        raise ExplorerError(
+            f"{root}: unsupported file type {root.suffix or '(none)'}; "
+            f"use one of {', '.join(sorted(SUPPORTED_SUFFIXES))}"
+        )
+    seen_ids: dict[str, str] = {}
+    seen_texts: dict[str, str] = {}
+    for file in files:
+        for article in _read_file(file, root, result.warnings):
+            _add_unique(article, result, seen_ids, seen_texts)
+    if not result.articles:
+        raise ExplorerError(f"no readable documents in {root}: add {', '.join(sorted(SUPPORTED_SUFFIXES))} files")
+    return result
+
+
+def _supported_files(folder: Path) -> list[Path]:
+    return sorted(
+        p
+        for p in folder.rglob("*")
+        if p.is_file()
+        and p.suffix.lower() in SUPPORTED_SUFFIXES
+        and not any(part.startswith(".") for part in p.relative_to(folder).parts)
+    )
+
+
+def _add_unique(
+    article: Article,
+    result: CorpusReadResult,
+    seen_ids: dict[str, str],
+    seen_texts: dict[str, str],
+) -> None:
+    """Keep ids unique and skip exact duplicate articles, saying so."""
+    digest = hashlib.sha256(article.text.strip().encode("utf-8")).hexdigest()
+    if digest in seen_texts:
+        result.warnings.append(
+            f"{article.source_path}: skipped {article.article_id!r}, same text as {seen_texts[digest]!r}"
+        )
+        return
+    if article.article_id in seen_ids:
+        result.warnings.append(
+            f"{article.source_path}: skipped duplicate id {article.article_id!r} "
+            f"(already used by {seen_ids[article.article_id]}); give it a unique id or file name"
+        )
+        return
+    seen_ids[article.article_id] = article.source_path
+    seen_texts[digest] = article.article_id
+    result.articles.append(article)
+
+
+def _read_file(file: Path, root: Path, warnings: list[str]) -> Iterator[Article]:
+    suffix = file.suffix.lower()
+    try:
+        raw = file.read_bytes()
+    except OSError as error:
+        warnings.append(f"{file}: cannot be read ({error.strerror}); check its permissions")
+        return
+    if suffix != ".pdf" and b"\x00" in raw[:8192]:
+        warnings.append(f"{file}: skipped, looks like a binary file, not {suffix} text")
+        return
+    if suffix == ".pdf":
+        yield from _optional(_read_pdf(file, raw, warnings))
+    elif suffix in RECORD_SUFFIXES:
+        text = decode_text(raw, file, warnings)
+        reader = _read_jsonl if suffix == ".jsonl" else _read_csv
+        yield from reader(file, text, warnings)
+    else:
+        text = decode_text(raw, file, warnings)
+        if suffix in HTML_SUFFIXES:
+            yield from _optional(_read_html(file, text, warnings))
+        else:
+            yield from _optional(_read_text(file, text, warnings))
+
+
+def _optional(article: Article | None) -> Iterator[Article]:
+    if article is not None:
+        yield article
+
+
+def decode_text(raw: bytes, file: Path, warnings: list[str]) -> str:
+    """UTF-8 (with or without BOM), else Windows-1252; as a last resort replace bad bytes."""
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = raw.decode("cp1252")
+        warnings.append(f"{file}: not UTF-8, read as Windows-1252")
+        return text
+    except UnicodeDecodeError:
+        text = raw.decode("utf-8", errors="replace")
+        warnings.append(
+            f"{file}: {text.count(chr(0xFFFD))} undecodable bytes replaced with U+FFFD; "
+            "save the file as UTF-8 to keep them"
+        )
+        return text
+
+
+def article_id_for(file: Path) -> str:
+    """The file's stem: short, readable, and stable while the file keeps its name."""
+    return file.stem
+
+
+def title_from_stem(stem: str) -> str:
+    """A readable title from a file name, for articles whose first line is not a headline."""
+    words = re.sub(r"^\d{4}(-\d{2}){0,2}[-_ ]+", "", stem)
+    words = re.sub(r"[-_]+", " ", words).strip() or stem
+    return words[:1].upper() + words[1:]
+
+
+def looks_like_title(line: str) -> bool:
+    """A headline is short and does not read like a sentence of body text."""
+    stripped = line.strip()
+    if not stripped or len(stripped) > MAX_TITLE_CHARS:
+        return False
+    return not (stripped.endswith(".") and len(stripped.split()) > 12)
+
+
+def _first_title_line(text: str) -> str:
+    for line in text.splitlines():
+        stripped = line.strip().lstrip("#").strip()
+        if stripped and not is_furniture(stripped):
+            return stripped
+    return ""
+
+
+def _read_text(file: Path, text: str, warnings: list[str]) -> Article | None:
+    if not text.strip():
+        warnings.append(f"{file}: skipped, the file is empty")
+        return None
+    first = _first_title_line(text)
+    title = first if looks_like_title(first) else title_from_stem(file.stem)
+    return Article(article_id_for(file), title, text, source_path=str(file))
+
+
+def _read_html(file: Path, html: str, warnings: list[str]) -> Article | None:
+    import trafilatura  # imported here: only HTML corpora pay for it
+
+    extracted = trafilatura.extract(html, include_comments=False, include_tables=False)
+    if not extracted or not extracted.strip():
+        warnings.append(f"{file}: skipped, no article text found in the HTML")
+        return None
+    metadata = trafilatura.extract_metadata(html)
+    title = (metadata.title if metadata and metadata.title else "") or title_from_stem(file.stem)
+    return Article(
+        article_id_for(file),
+        title.strip(),
+        extracted,
+        source_path=str(file),
+        date=(metadata.date or "") if metadata else "",
+        source=(metadata.sitename or "") if metadata else "",
+        url=(metadata.url or "") if metadata else "",
+    )
+
+
+def _read_pdf(file: Path, raw: bytes, warnings: list[str]) -> Article | None:
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(io.BytesIO(raw))
+        pages = [page.extract_text() or "" for page in reader.pages]
+        info_title = (reader.metadata.title if reader.metadata else None) or ""
+    except (PdfReadError, ValueError, KeyError, TypeError) as error:
+        warnings.append(f"{file}: skipped, the PDF cannot be read ({error})")
+        return None
+    text = "\n\n".join(page.strip() for page in pages if page.strip())
+    if not text.strip():
+        warnings.append(f"{file}: skipped, the PDF has no text layer (scanned?); run OCR first")
+        return None
+    first = _first_title_line(text)
+    title = info_title.strip() or (first if looks_like_title(first) else title_from_stem(file.stem))
+    return Article(article_id_for(file), title, text, source_path=str(file))
+
+
+def _read_jsonl(file: Path, text: str, warnings: list[str]) -> Iterator[Article]:
+    bad_lines: list[int] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError:
+            bad_lines.append(number)
+            continue
+        if not isinstance(record, dict):
+            bad_lines.append(number)
+            continue
+        article = _record_article(file, record, number, warnings)
+        if article is not None:
+            yield article
+    if bad_lines:
+        warnings.append(f"{file}: skipped {len(bad_lines)} broken JSON line(s): {_lines(bad_lines)}")
+
+
+def _read_csv(file: Path, text: str, warnings: list[str]) -> Iterator[Article]:
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    try:
+        for row in reader:
+            number = reader.line_num
+            if None in row:
+                warnings.append(f"{file}:{number}: skipped, the row has more fields than the header")
+                continue
+            article = _record_article(file, row, number, warnings)
+            if article is not None:
+                yield article
+    except csv.Error as error:
+        warnings.append(f"{file}:{reader.line_num}: stopped reading, broken CSV ({error})")
+
+
+def _record_article(file: Path, record: dict, number: int, warnings: list[str]) -> Article | None:
+    text = record.get("text")
+    if not isinstance(text, str) or not text.strip():
+        warnings.append(f"{file}:{number}: skipped, the record has no 'text'")
+        return None
+    record_id = record.get("id", record.get("_id"))
+    if record_id is None or str(record_id).strip() == "":
+        record_id = f"{file.stem}-{number}"
+        warnings.append(f"{file}:{number}: the record has no 'id' or '_id'; using {record_id!r}")
+    title = str(record.get("title") or "").strip()
+    if not title:
+        first = _first_title_line(text)
+        title = first if looks_like_title(first) else str(record_id)
+    return Article(
+        article_id=str(record_id).strip(),
+        title=title,
+        text=text,
+        source_path=f"{file}:{number}",
+        date=str(record.get("date") or ""),
+        source=str(record.get("source") or ""),
+        url=str(record.get("url") or ""),
+    )
+
+
+def _lines(numbers: list[int], most: int = 10) -> str:
+    shown = ", ".join(str(n) for n in numbers[:most])
+    return shown + (f" and {len(numbers) - most} more" if len(numbers) > most else "")

@@ -1,0 +1,233 @@
+"""The index on disk: a FAISS index, passage metadata and a manifest, written atomically.
+
+Layout (documented in docs/INDEX_FORMAT.md)::
+
+    embeddings/
+      manifest.json          what was built, with which model, and checksums
+      gen-<id>/vectors.faiss FAISS inner-product index of the passage vectors
+      gen-<id>/passages.jsonl one passage per line, in index row order
+      gen-<id>/themes.json   themes and the 2D map, computed at build time
+      .lock                  held while a build writes
+
+A build writes a complete new generation folder, then replaces manifest.json
+in one rename. A reader therefore sees either the old index or the new one,
+never a mix, and a build killed half-way leaves the previous index working.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import json
+import os
+import shutil
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from explorer.errors import ExplorerError, IndexMissingError
+from explorer.records import Passage
+
+FORMAT_VERSION = 1
+MANIFEST = "manifest.json"
+VECTORS = "vectors.faiss"
+PASSAGES = "passages.jsonl"
+THEMES = "themes.json"
+LOCK = ".lock"
+
+REBUILD_HINT = "run `explorer build` to rebuild it"
+
+
+@dataclass
+class StoredIndex:
+    """Everything a loaded index holds, in memory."""
+
+    manifest: dict
+    passages: list[Passage]
+    vectors: np.ndarray
+    faiss_index: object
+    themes: dict = field(default_factory=dict)
+
+    @property
+    def model_id(self) -> str:
+        return str(self.manifest.get("model", ""))
+
+    @property
+    def dimension(self) -> int:
+        return int(self.manifest.get("dimension", 0))
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def corpus_fingerprint(articles: dict[str, str]) -> str:
+    """One hash over every article id and the hash of its text: changes when anything does."""
+    digest = hashlib.sha256()
+    for article_id in sorted(articles):
+        digest.update(f"{article_id}\0{articles[article_id]}\n".encode())
+    return digest.hexdigest()
+
+
+def build_faiss_index(vectors: np.ndarray):
+    """Exact inner-product search: on unit vectors, the cosine similarity."""
+    import faiss
+
+    index = faiss.IndexFlatIP(vectors.shape[1])
+    if len(vectors):
+        index.add(np.ascontiguousarray(vectors, dtype=np.float32))
+    return index
+
+
+@contextlib.contextmanager
+def build_lock(index_dir: Path) -> Iterator[None]:
+    """Hold the index's lock for a whole build, so two builds cannot interleave."""
+    index_dir.mkdir(parents=True, exist_ok=True)
+    handle = (index_dir / LOCK).open("a+")
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.close()
+        raise ExplorerError(f"another build is writing {index_dir}: wait for it to finish, then try again") from None
+    try:
+        yield
+    finally:
+        fcntl.flock(handle, fcntl.LOCK_UN)
+        handle.close()
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _write_file(path: Path, data: bytes) -> None:
+    with path.open("wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def write_index(
+    index_dir: Path,
+    manifest: dict,
+    passages: list[Passage],
+    vectors: np.ndarray,
+    themes: dict,
+) -> dict:
+    """Write a new generation and switch the manifest to it in one atomic rename.
+
+    Call it under :func:`build_lock`. Returns the manifest as written.
+    """
+    import faiss
+
+    index_dir.mkdir(parents=True, exist_ok=True)
+    staging = index_dir / f".staging-{uuid.uuid4().hex}"
+    staging.mkdir()
+    passages_bytes = "".join(json.dumps(p.to_dict(), ensure_ascii=False) + "\n" for p in passages).encode("utf-8")
+    _write_file(staging / PASSAGES, passages_bytes)
+    faiss.write_index(build_faiss_index(vectors), str(staging / VECTORS))
+    with (staging / VECTORS).open("rb+") as handle:
+        os.fsync(handle.fileno())
+    _write_file(staging / THEMES, json.dumps(themes, ensure_ascii=False).encode("utf-8"))
+    _fsync_dir(staging)
+
+    generation = f"gen-{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}"
+    final = index_dir / generation
+    staging.rename(final)
+    manifest = dict(manifest)
+    manifest.update(
+        format_version=FORMAT_VERSION,
+        generation=generation,
+        passage_count=len(passages),
+        dimension=int(vectors.shape[1]),
+        files={
+            name: {"sha256": _sha256(final / name), "bytes": (final / name).stat().st_size}
+            for name in (VECTORS, PASSAGES, THEMES)
+        },
+    )
+    temporary = index_dir / f".{MANIFEST}.{uuid.uuid4().hex}"
+    _write_file(temporary, json.dumps(manifest, indent=2, ensure_ascii=False).encode("utf-8"))
+    os.replace(temporary, index_dir / MANIFEST)
+    _fsync_dir(index_dir)
+    _remove_stale(index_dir, keep=generation)
+    return manifest
+
+
+def _remove_stale(index_dir: Path, keep: str) -> None:
+    """Old generations and leftovers of killed builds; only after the new manifest is live."""
+    for child in index_dir.iterdir():
+        stale_generation = child.name.startswith("gen-") and child.name != keep
+        leftover = child.name.startswith((".staging-", f".{MANIFEST}."))
+        if stale_generation or leftover:
+            if child.is_dir():
+                shutil.rmtree(child, ignore_errors=True)
+            else:
+                child.unlink(missing_ok=True)
+
+
+def read_manifest(index_dir: Path) -> dict:
+    path = index_dir / MANIFEST
+    if not path.exists():
+        raise IndexMissingError(f"no index in {index_dir}: run `explorer build` first")
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        raise ExplorerError(f"the index manifest {path} is damaged: {REBUILD_HINT}") from None
+    if not isinstance(manifest, dict):
+        raise ExplorerError(f"the index manifest {path} is damaged: {REBUILD_HINT}")
+    version = manifest.get("format_version")
+    if version != FORMAT_VERSION:
+        raise ExplorerError(
+            f"the index in {index_dir} has format version {version}, this explorer reads "
+            f"{FORMAT_VERSION}: {REBUILD_HINT}"
+        )
+    return manifest
+
+
+def load_index(index_dir: Path, verify: bool = True) -> StoredIndex:
+    """Load and check an index; any missing, truncated or altered file is reported."""
+    import faiss
+
+    manifest = read_manifest(index_dir)
+    generation = index_dir / str(manifest.get("generation", ""))
+    files = manifest.get("files", {})
+    for name in (VECTORS, PASSAGES, THEMES):
+        path = generation / name
+        expected = files.get(name, {})
+        if not path.is_file():
+            raise ExplorerError(f"index file {path} is missing: {REBUILD_HINT}")
+        if path.stat().st_size != expected.get("bytes") or (verify and _sha256(path) != expected.get("sha256")):
+            raise ExplorerError(f"index file {path} is damaged (checksum mismatch): {REBUILD_HINT}")
+    try:
+        faiss_index = faiss.read_index(str(generation / VECTORS))
+        passages = [
+            Passage(**json.loads(line))
+            for line in (generation / PASSAGES).read_text(encoding="utf-8").splitlines()
+            if line
+        ]
+        themes = json.loads((generation / THEMES).read_text(encoding="utf-8"))
+    except (RuntimeError, ValueError, TypeError) as error:
+        raise ExplorerError(f"the index in {index_dir} cannot be read ({error}): {REBUILD_HINT}") from None
+    if faiss_index.ntotal != len(passages) or len(passages) != manifest.get("passage_count"):
+        raise ExplorerError(f"the index in {index_dir} is inconsistent: {REBUILD_HINT}")
+    if faiss_index.d != manifest.get("dimension"):
+        raise ExplorerError(f"the index in {index_dir} has the wrong dimension: {REBUILD_HINT}")
+    vectors = (
+        faiss_index.reconstruct_n(0, faiss_index.ntotal)
+        if faiss_index.ntotal
+        else np.zeros((0, faiss_index.d), dtype=np.float32)
+    )
+    return StoredIndex(manifest, passages, np.asarray(vectors, dtype=np.float32), faiss_index, themes)

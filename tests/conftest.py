@@ -1,0 +1,80 @@
+"""Shared fixtures: a real index over the seed corpus, built once per test session.
+
+The real model and FAISS index are used wherever a feature's quality matters;
+the hashing embedder only speeds up tests of plumbing (caching, bookkeeping).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+from explorer.embed import HashingEmbedder, SentenceTransformerEmbedder
+from explorer.explorer import Explorer
+from explorer.settings import Settings
+
+REPO = Path(__file__).resolve().parent.parent
+CORPUS = REPO / "corpus"
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+
+@pytest.fixture(scope="session")
+def real_embedder() -> SentenceTransformerEmbedder:
+    return SentenceTransformerEmbedder()
+
+
+@pytest.fixture(scope="session")
+def seed_index_dir(tmp_path_factory: pytest.TempPathFactory, real_embedder) -> Path:
+    """A real index (all-MiniLM-L6-v2 + FAISS on disk) over corpus/."""
+    index_dir = tmp_path_factory.mktemp("seed-index")
+    Explorer(Settings(index_dir=index_dir, corpus_path=CORPUS), embedder=real_embedder).build()
+    return index_dir
+
+
+@pytest.fixture(scope="session")
+def seed_explorer(seed_index_dir: Path, real_embedder) -> Explorer:
+    return Explorer(Settings(index_dir=seed_index_dir, corpus_path=CORPUS), embedder=real_embedder)
+
+
+@pytest.fixture
+def fake_explorer(tmp_path: Path):
+    """A factory for explorers with the fast hashing embedder over a temporary index."""
+
+    def make(embedder: HashingEmbedder | None = None, index_dir: Path | None = None) -> Explorer:
+        settings = Settings(index_dir=index_dir or tmp_path / "index", corpus_path=tmp_path / "corpus")
+        return Explorer(settings, embedder=embedder or HashingEmbedder())
+
+    return make
+
+
+def write_articles(folder: Path, articles: dict[str, str]) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in articles.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+@pytest.fixture
+def small_corpus(tmp_path: Path) -> Path:
+    """Three short articles with distinct subjects, for plumbing tests."""
+    return write_articles(
+        tmp_path / "corpus",
+        {
+            "bees.txt": "Bees and honey\n\nHoney bees collect nectar from flowers and turn it into honey "
+            "inside the hive over many weeks of work.\n\nA queen bee lays thousands of eggs every "
+            "single day during the warm summer months of the year.\n",
+            "rockets.txt": "Rockets to orbit\n\nA rocket engine burns fuel and oxidizer to push the "
+            "vehicle upward toward orbit around the planet Earth.\n\nReusable boosters land "
+            "again on floating ships at sea so that future launches become much cheaper over time.\n",
+            "bread.txt": "Baking bread\n\nBread dough rises when yeast ferments the sugars in the flour "
+            "and releases bubbles of carbon dioxide gas.\n\nBakers shape the loaves and bake them "
+            "in a very hot oven until the crust turns golden brown.\n",
+        },
+    )
+
+
+PYTHON = sys.executable

@@ -1,0 +1,67 @@
+from explorer.cleaning import is_furniture, mark_repeats, paragraph_blocks
+
+
+def dropped(text: str, title: str = "") -> dict[str, str]:
+    blocks = mark_repeats(text, paragraph_blocks(text), title)
+    return {text[b.start : b.end]: b.reason for b in blocks if not b.kept}
+
+
+def test_page_furniture_is_recognised():
+    for line in [
+        "• Print Friendly, PDF & Email",
+        "• Send to Kindle",
+        "Join the conversation as a VIP Member",
+        "Trending on HotAir Videos",
+        "Source » jpostIn comments that should raise eyebrows",
+        "HAIDAR HAMDANI/AFP/Getty Images",
+        "[Photo: Top World News / YouTube]",
+    ]:
+        assert is_furniture(line), line
+    for line in [
+        "Iran has played a key role in Iraq for years.",
+        "Share prices rose sharply after the announcement of a deal.",
+        "Reuters previously reported that Iran denies combat operations.",
+    ]:
+        assert not is_furniture(line), line
+
+
+def test_verbatim_repeated_paragraph_is_kept_once():
+    para = "Iran has already been providing weapons and training to Shiite militias in Iraq."
+    text = f"{para}\nSomething else entirely happens in this paragraph of the article.\n{para}\n"
+    result = dropped(text)
+    assert list(result.values()) == ["repeat"]
+    blocks = mark_repeats(text, paragraph_blocks(text))
+    assert blocks[0].kept and not blocks[2].kept
+
+
+def test_pull_quote_with_ellipsis_and_attribution_is_dropped():
+    body = (
+        "“Choosing Iran as my first destination after taking office indicates the depth of ties,” "
+        "Abadi said. “Terrorism is a threat to all regional countries, and we are sure Iran will stand by us.”"
+    )
+    quote = (
+        "Choosing Iran as my first destination after taking office indicates the depth of ties. … "
+        "Terrorism is a threat to all regional countries, and we are sure Iran will stand by us."
+    )
+    text = f"{body}\n\n{quote}\nIraqi Prime Minister Haidar al-Abadi\nThe visit went on for two days and ended.\n"
+    result = dropped(text)
+    assert result[quote] == "pull quote"
+    assert "Iraqi Prime Minister Haidar al-Abadi" in result
+    assert "The visit went on for two days and ended." not in result
+
+
+def test_title_line_and_its_repeat_are_not_passages():
+    text = "Iran Strengthens Ties\n\nHAIDAR HAMDANI/AFP/Getty Images\n\nIran Strengthens Ties\n\nBody text here.\n"
+    blocks = mark_repeats(text, paragraph_blocks(text), "Iran Strengthens Ties")
+    assert [b.reason for b in blocks] == ["title", "furniture", "title", ""]
+
+
+def test_hard_wrapped_paragraphs_stay_whole():
+    text = (
+        "This paragraph was wrapped by a text editor at a fixed\n"
+        "width so every line stops in the middle of a sentence\n"
+        "and only the last one ends it.\n\nA second paragraph.\n"
+    )
+    blocks = paragraph_blocks(text)
+    assert len(blocks) == 2
+    assert text[blocks[0].start : blocks[0].end].endswith("ends it.")

@@ -1,0 +1,101 @@
+"""The CLI contract, driven through subprocesses as an outside checker would."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from .conftest import CORPUS
+
+
+def run(*args: str, check: bool = True) -> subprocess.CompletedProcess:
+    result = subprocess.run([sys.executable, "-m", "explorer.cli", *args], capture_output=True, text=True, timeout=600)
+    if check:
+        assert result.returncode == 0, result.stderr
+    return result
+
+
+def test_build_ask_and_list_through_the_cli(tmp_path):
+    index = tmp_path / "index"
+    build = run("build", str(CORPUS), "--index", str(index))
+    assert "62 passages" in build.stdout or "passages from 5 articles" in build.stdout
+    assert "Traceback" not in build.stderr
+
+    answer = run("ask", "which armed groups does Tehran work through?", "--k", "3", "--index", str(index), "--json")
+    hits = json.loads(answer.stdout)
+    assert [h["rank"] for h in hits] == [1, 2, 3]
+    assert set(hits[0]) >= {"rank", "score", "passage_id", "article_id", "title", "text"}
+    assert hits[0]["score"] >= hits[1]["score"] >= hits[2]["score"]
+    assert any("Kataib Hezbollah" in h["text"] for h in hits)
+
+    passages = json.loads(run("passages", "--index", str(index), "--json").stdout)
+    assert {"passage_id", "article_id", "title", "text"} <= set(passages[0])
+    assert {p["article_id"] for p in passages} == {f.stem for f in CORPUS.glob("*.txt")}
+
+    source = next(p for p in passages if "Kataib Hezbollah" in p["text"])
+    related = json.loads(run("related", source["passage_id"], "--k", "4", "--index", str(index), "--json").stdout)
+    assert len(related) == 4 and all(h["article_id"] != source["article_id"] for h in related)
+
+    themes = json.loads(run("themes", "--index", str(index), "--json").stdout)
+    assert sum(t["size"] for t in themes) == len(passages)
+    for theme in themes:
+        assert set(theme) >= {"theme_id", "label", "keywords", "size", "article_ids", "passages"}
+        assert theme["size"] == len(theme["passages"])
+        assert set(theme["passages"][0]) >= {"passage_id", "article_id", "text"}
+    if any(t["theme_id"] == -1 for t in themes):
+        assert next(t for t in themes if t["theme_id"] == -1)["label"] == "unassigned"
+
+    text = run("ask", "Who trains the Iraqi army?", "--index", str(index)).stdout
+    assert text.lstrip().startswith("1.")
+
+
+def test_batch_queries_print_one_json_line_each(seed_index_dir, tmp_path):
+    queries = tmp_path / "queries.jsonl"
+    queries.write_text(
+        json.dumps({"id": "q1", "text": "tanks crossing the border"})
+        + "\n"
+        + json.dumps({"id": 7, "text": "who was killed in Baghdad in 2020?"})
+        + "\n"
+    )
+    result = run("ask", "--queries", str(queries), "--k", "2", "--index", str(seed_index_dir), "--json")
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [line["query_id"] for line in lines] == ["q1", 7]
+    assert all(len(line["hits"]) == 2 for line in lines)
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["build", "/no/such/folder"], "does not exist"),
+        (["ask", "   "], "empty"),
+        (["ask", "anything"], "no index"),
+        (["related", "nope:000"], "no index"),
+        (["themes"], "no index"),
+    ],
+)
+def test_bad_input_gives_one_clear_line(tmp_path, args, message):
+    result = run(*args, "--index", str(tmp_path / "missing-index"), check=False)
+    assert result.returncode != 0
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert message in lines[0] and "Traceback" not in result.stderr
+
+
+def test_damaged_index_and_unknown_passage(seed_index_dir, tmp_path):
+    import shutil
+
+    broken = tmp_path / "broken"
+    shutil.copytree(seed_index_dir, broken)
+    manifest = json.loads((broken / "manifest.json").read_text())
+    (broken / manifest["generation"] / "passages.jsonl").write_text("garbage")
+    result = run("ask", "militias", "--index", str(broken), check=False)
+    assert result.returncode != 0 and "damaged" in result.stderr and "explorer build" in result.stderr
+    unknown = run("related", "nope:000", "--index", str(seed_index_dir), check=False)
+    assert unknown.returncode != 0 and "no passage" in unknown.stderr
+
+
+def test_empty_folder_is_refused(tmp_path):
+    (tmp_path / "empty").mkdir()
+    result = run("build", str(tmp_path / "empty"), "--index", str(tmp_path / "i"), check=False)
+    assert result.returncode != 0 and "no readable documents" in result.stderr

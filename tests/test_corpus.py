@@ -1,0 +1,110 @@
+import json
+
+import pytest
+
+from explorer.corpus import read_corpus, title_from_stem
+from explorer.errors import ExplorerError
+
+from .conftest import CORPUS
+
+
+def minimal_pdf(text: str) -> bytes:
+    """A one-page PDF with a text layer, written by hand (no PDF writer needed)."""
+    stream = f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+def test_seed_corpus_titles_and_ids():
+    result = read_corpus(CORPUS)
+    titles = {a.article_id: a.title for a in result.articles}
+    assert len(titles) == 5
+    assert titles["2014-iran-pours-forces-into-iraq"].startswith("Iran Pours Forces into Iraq")
+    # The 2023 article has no headline line: the title comes from the file name.
+    assert titles["2023-IRGC-offers-to-train-Iraqi-armed-forces"] == "IRGC offers to train Iraqi armed forces"
+    assert result.warnings == []
+
+
+def test_seed_text_is_unchanged():
+    for a in read_corpus(CORPUS).articles:
+        assert (CORPUS / f"{a.article_id}.txt").read_text(encoding="utf-8") == a.text
+
+
+def test_every_format(tmp_path):
+    (tmp_path / "note.md").write_text("# A markdown title\n\nBody of the markdown note about rivers.\n")
+    (tmp_path / "page.html").write_text(
+        "<html><head><title>Html headline</title></head><body><nav>Menu Home About</nav>"
+        "<article><h1>Html headline</h1><p>"
+        + "The river flooded the valley after a week of heavy rain in the mountains. " * 5
+        + "</p><p>"
+        + "Farmers moved their animals to higher ground and waited for the water to fall. " * 4
+        + "</p></article></body></html>"
+    )
+    (tmp_path / "doc.pdf").write_bytes(minimal_pdf("Glaciers are retreating across the Alps this decade."))
+    (tmp_path / "records.jsonl").write_text(
+        json.dumps({"_id": "r1", "title": "Jsonl record", "text": "Text of record one.", "date": "2020-01-01"}) + "\n"
+    )
+    (tmp_path / "table.csv").write_text('id,title,text,source\nc1,Csv row,"Text of, the csv row.",Wire\n')
+    result = read_corpus(tmp_path)
+    by_id = {a.article_id: a for a in result.articles}
+    assert set(by_id) == {"note", "page", "doc", "r1", "c1"}
+    assert by_id["note"].title == "A markdown title"
+    assert by_id["page"].title == "Html headline"
+    assert "flooded the valley" in by_id["page"].text and "Menu Home" not in by_id["page"].text
+    assert "Glaciers are retreating" in by_id["doc"].text
+    assert by_id["r1"].title == "Jsonl record" and by_id["r1"].date == "2020-01-01"
+    assert by_id["c1"].text == "Text of, the csv row." and by_id["c1"].source == "Wire"
+
+
+def test_bad_records_are_reported_and_good_ones_kept(tmp_path):
+    (tmp_path / "mixed.jsonl").write_text('{"id": "good", "text": "A good record."}\n{broken\n{"id": "notext"}\n')
+    result = read_corpus(tmp_path)
+    assert [a.article_id for a in result.articles] == ["good"]
+    assert any("mixed.jsonl" in w and "2" in w for w in result.warnings)
+    assert any("mixed.jsonl:3" in w and "text" in w for w in result.warnings)
+
+
+def test_missing_path_and_empty_folder_are_clear_errors(tmp_path):
+    with pytest.raises(ExplorerError, match="does not exist"):
+        read_corpus(tmp_path / "nope")
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(ExplorerError, match="no readable documents"):
+        read_corpus(tmp_path / "empty")
+
+
+def test_binary_and_duplicate_files_are_skipped_with_warnings(tmp_path):
+    (tmp_path / "a.txt").write_text("Title\n\nSame body text.")
+    (tmp_path / "b.txt").write_text("Title\n\nSame body text.")
+    (tmp_path / "c.txt").write_bytes(b"\x00\x01\x02binary")
+    result = read_corpus(tmp_path)
+    assert [a.article_id for a in result.articles] == ["a"]
+    assert any("same text" in w for w in result.warnings)
+    assert any("binary" in w for w in result.warnings)
+
+
+def test_cp1252_file_is_decoded(tmp_path):
+    (tmp_path / "pounds.txt").write_bytes("Prices\n\nIt costs \u00a35 today.".encode("cp1252"))
+    result = read_corpus(tmp_path)
+    assert "\u00a35" in result.articles[0].text
+    assert any("Windows-1252" in w for w in result.warnings)
+
+
+def test_title_from_stem():
+    assert title_from_stem("2023-IRGC-offers-to-train") == "IRGC offers to train"
+    assert title_from_stem("my_notes") == "My notes"

@@ -1,0 +1,76 @@
+"""The real pipeline over the seed corpus: all-MiniLM-L6-v2, FAISS on disk, real answers."""
+
+import json
+
+from explorer import store
+
+KATAIB = "Kataib Hezbollah, Badr, Asaib Ahl al-Haq"
+
+
+def test_index_on_disk_has_manifest_and_files(seed_index_dir):
+    manifest = json.loads((seed_index_dir / store.MANIFEST).read_text())
+    assert manifest["format_version"] == store.FORMAT_VERSION
+    assert manifest["model"].startswith("all-MiniLM-L6-v2@")
+    assert manifest["dimension"] == 384
+    assert manifest["article_count"] == 5
+    assert manifest["passage_count"] > 40
+    assert len(manifest["corpus_fingerprint"]) == 64
+    for name in (store.VECTORS, store.PASSAGES, store.THEMES):
+        assert (seed_index_dir / manifest["generation"] / name).is_file()
+
+
+def test_armed_groups_question_finds_the_named_militias(seed_explorer):
+    hits = seed_explorer.ask("which armed groups does Tehran work through?", k=3)
+    assert any(KATAIB in hit.passage.text for hit in hits)
+
+
+def test_paraphrased_questions_find_their_passage(seed_explorer):
+    cases = {
+        "Did Iranian soldiers cross into Iraqi territory and move border markers?": "removed concrete barriers",
+        "Tanks heading for the frontier town of Khanaqin": "Khanaqin district",
+        "Who supplied insurgents with explosive devices that killed US troops?": "IED technology",
+        "Iraq's prime minister chose Tehran for his first trip abroad": "first foreign trip",
+    }
+    for question, expected in cases.items():
+        hits = seed_explorer.ask(question, k=5)
+        assert any(expected in hit.passage.text for hit in hits), question
+
+
+def test_related_passages_come_from_other_articles_and_share_the_subject(seed_explorer):
+    source = next(p for p in seed_explorer.passages() if KATAIB in p.text)
+    hits = seed_explorer.related(source.passage_id, k=5)
+    assert len(hits) == 5
+    assert all(hit.passage.article_id != source.article_id for hit in hits)
+    militia_words = ("militia", "militant", "Hezbollah", "proxy", "armed")
+    assert sum(any(w in hit.passage.text for w in militia_words) for hit in hits) >= 2
+
+
+def test_rebuilding_the_same_corpus_gives_the_same_ids_and_themes(seed_explorer, real_embedder, tmp_path):
+    from explorer.explorer import Explorer
+    from explorer.settings import Settings
+
+    from .conftest import CORPUS
+
+    again = Explorer(Settings(index_dir=tmp_path / "again", corpus_path=CORPUS), embedder=real_embedder)
+    report = again.build()
+    assert [p.passage_id for p in again.passages()] == [p.passage_id for p in seed_explorer.passages()]
+    assert [(t.label, t.size) for t in again.themes()] == [(t.label, t.size) for t in seed_explorer.themes()]
+    assert report.embedded == report.passages
+
+
+def test_themes_cover_every_passage_with_labels(seed_explorer):
+    themes = seed_explorer.themes()
+    assert sum(t.size for t in themes) == len(seed_explorer.passages())
+    named = [t for t in themes if t.theme_id >= 0]
+    assert len(named) >= 3
+    for theme in named:
+        assert theme.label and theme.label != "miscellaneous"
+        assert theme.keywords
+        assert not {"the", "and", "of"} & {w for k in theme.keywords for w in k.split()}
+    assert any(len(t.article_ids) >= 3 for t in named)
+
+
+def test_article_overlap_matrix(seed_explorer):
+    names, matrix = seed_explorer.article_similarity()
+    assert len(names) == 5
+    assert (matrix > 0).all() and (matrix <= 1.0001).all()

@@ -1,0 +1,34 @@
+from explorer.sentences import sentence_spans, split_sentences
+
+
+def test_abbreviations_and_titles_do_not_end_sentences():
+    text = "U.S. Army Gen. Ray Odierno said it. Sen. Lindsey Graham, R-S.C., also spoke."
+    assert split_sentences(text) == [
+        "U.S. Army Gen. Ray Odierno said it.",
+        "Sen. Lindsey Graham, R-S.C., also spoke.",
+    ]
+
+
+def test_acronym_before_a_sentence_opener_ends_the_sentence():
+    assert split_sentences("Iran sided with the U.S. It was brief.") == [
+        "Iran sided with the U.S.",
+        "It was brief.",
+    ]
+
+
+def test_glued_sentences_from_scraped_text_are_split():
+    text = "the elite Quds Force.It is responsible for covert operations."
+    assert split_sentences(text) == ["the elite Quds Force.", "It is responsible for covert operations."]
+
+
+def test_quoted_question_followed_by_lowercase_continues():
+    text = "Our article titled “Is Iraq About to Fall to Iran?” relates how it happened."
+    assert split_sentences(text) == [text]
+
+
+def test_spans_cover_all_text_within_range():
+    text = "  First one. Second one!  Third?  "
+    spans = sentence_spans(text)
+    assert [text[a:b] for a, b in spans] == ["First one.", "Second one!", "Third?"]
+    covered = "".join(text[a:b] for a, b in spans)
+    assert covered.replace(" ", "") == text.replace(" ", "")
