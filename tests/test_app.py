@@ -1,37 +1,187 @@
-"""The Streamlit app through AppTest: the real script, model and index."""
+"""The Streamlit app through AppTest: the real scripts, model and index, one test per page interaction."""
 
+import re
+import shutil
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from .conftest import CORPUS
+
 APP = str(Path(__file__).resolve().parent.parent / "streamlit_app.py")
+VIEWS = "explorer/app/views"
+QUESTION = "which armed groups does Tehran work through?"
+
+
+def _html(app: AppTest) -> list[str]:
+    """The passages shown (each one is an ``st.html`` block)."""
+    return [element.proto.body for element in app.get("html") if "sse-passage" in element.proto.body]
+
+
+def _markdown(app: AppTest) -> str:
+    return " ".join(m.value for m in app.markdown)
+
+
+def _page(app: AppTest, name: str) -> AppTest:
+    app.switch_page(f"{VIEWS}/{name}.py").run()
+    assert not app.exception, app.exception
+    return app
 
 
 @pytest.fixture
 def app(seed_index_dir, monkeypatch):
     monkeypatch.setenv("EXPLORER_INDEX", str(seed_index_dir))
-    return AppTest.from_file(APP, default_timeout=180)
+    monkeypatch.setenv("EXPLORER_CORPUS", str(CORPUS))
+    app = AppTest.from_file(APP, default_timeout=180).run()
+    assert not app.exception, app.exception
+    return app
 
 
-def test_ask_shows_ranked_passages_with_titles(app):
+@pytest.fixture
+def editable_app(seed_index_dir, tmp_path, monkeypatch):
+    """The app over a copy of the seed corpus and index, so pages that change them can."""
+    corpus = shutil.copytree(CORPUS, tmp_path / "corpus")
+    index = shutil.copytree(seed_index_dir, tmp_path / "index")
+    monkeypatch.setenv("EXPLORER_INDEX", str(index))
+    monkeypatch.setenv("EXPLORER_CORPUS", str(corpus))
+    app = AppTest.from_file(APP, default_timeout=180).run()
+    assert not app.exception, app.exception
+    return app, corpus
+
+
+def test_ask_shows_cards_with_highlights_and_downloads(app):
+    app.text_input(key="question").input(QUESTION).run()
+    assert not app.exception, app.exception
+    cards = _html(app)
+    assert len(cards) == 10  # the default number of results
+    assert all("<mark>" in card for card in cards)
+    assert any("Kataib Hezbollah" in card for card in cards)
+    assert "**10 passages**" in _markdown(app) and "**1\\. " in _markdown(app)
+    assert {d.proto.label for d in app.get("download_button")} == {"CSV", "JSON", "Markdown"}
+
+
+def test_ask_sidebar_sets_the_number_of_results_and_the_articles(app):
+    app.slider(key="ask_k").set_value(3)
+    app.multiselect(key="ask_articles").set_value(["2014-iran-pours-forces-into-iraq"])
+    app.text_input(key="question").input(QUESTION).run()
+    assert not app.exception, app.exception
+    titles = [m.value for m in app.markdown if m.value.startswith("**") and "\\. " in m.value]
+    assert len(titles) == 3
+    assert all("Iran Pours Forces into Iraq" in title for title in titles)
+
+
+def test_ask_says_when_nothing_is_relevant(app):
+    app.text_input(key="question").input("a recipe for chocolate cake with strawberries").run()
+    assert not app.exception, app.exception
+    assert any("Nothing relevant found" in w.value for w in app.warning)
+    assert any("weak matches" in e.label for e in app.expander)
+
+
+def test_ask_related_action_opens_the_passage_across_articles(app):
+    app.text_input(key="question").input(QUESTION).run()
+    related = [b for b in app.button if b.key and b.key.startswith("related-ask-")]
+    first_id = related[0].key.removeprefix("related-ask-")
+    related[0].click().run()
+    assert not app.exception, app.exception
+    assert app.selectbox(key="pa_passage").value == first_id
+    assert any("Closest passages in each other article" in s.value for s in app.subheader)
+
+
+def test_passages_page_compares_a_passage_with_every_other_article(app):
+    _page(app, "passages")
+    chosen = app.selectbox(key="pa_passage").value
+    article = chosen.rsplit(":", 1)[0]
+    follow = [b for b in app.button if b.key and b.key.startswith("follow-")]
+    other_articles = {b.key.removeprefix("follow-").rsplit(":", 1)[0] for b in follow}
+    assert len(other_articles) == 4 and article not in other_articles  # each other article, side by side
+    follow[0].click().run()
+    assert app.selectbox(key="pa_passage").value == follow[0].key.removeprefix("follow-")
+
+
+def test_passages_page_lists_the_closest_pairs_of_two_articles(app):
+    _page(app, "passages")
+    pair = ("2014-iran-pours-forces-into-iraq", "2023-IRGC-offers-to-train-Iraqi-armed-forces")
+    app.selectbox(key="pa_pair").set_value(pair).run()
+    assert not app.exception, app.exception
+    assert any("similarity" in c.value for c in app.caption)
+    shown = " ".join(_html(app))
+    assert "Kataib Hezbollah" in shown or "militia" in shown.lower()
+
+
+def test_themes_page_shows_the_overview_and_opens_a_theme_grouped_by_article(app):
+    _page(app, "themes")
+    assert any("Themes × articles" in s.value for s in app.subheader)
+    assert any("Top keywords" in s.value for s in app.subheader)
+    assert {d.proto.label for d in app.get("download_button")} == {"CSV", "JSON", "Markdown"}
+    app.session_state["th_tab"] = "Passages of a theme"  # what clicking the tab (or a table row) does
     app.run()
-    assert not app.exception
-    app.text_input(key="question").input("which armed groups does Tehran work through?").run()
-    assert not app.exception
-    shown = " ".join(m.value for m in app.markdown)
-    assert "Kataib Hezbollah" in shown
-    assert "**1\\. " in shown or "**1. " in shown
+    assert not app.exception, app.exception
+    app.selectbox(key="th_theme").set_value(1).run()
+    assert not app.exception, app.exception
+    passages_shown = len(_html(app))
+    groups = [re.fullmatch(r"\*\*.+\*\* · (\d+) passages?", m.value) for m in app.markdown]
+    counts = [int(group.group(1)) for group in groups if group]
+    assert len(counts) >= 2 and sum(counts) == passages_shown  # grouped by article, every passage shown
+    assert not any("Themes × articles" in s.value for s in app.subheader)  # only the open tab runs
 
 
-def test_themes_and_related_tabs_render(app):
+def test_themes_page_merges_themes_into_broader_ones(app):
+    _page(app, "themes")
+    finest = int(app.slider(key="theme_count").max)
+    assert f"**{finest} themes**" in _markdown(app)
+    app.slider(key="theme_count").set_value(3).run()
+    assert not app.exception, app.exception
+    assert "**3 themes**" in _markdown(app)
+    _page(app, "map")  # the map is coloured by the same, broader themes
+    assert app.slider(key="theme_count").value == 3
+    assert len([t for t in app.multiselect(key="map_themes").options if t != "unassigned"]) == 3
+
+
+def test_map_page_draws_every_passage_and_filters_by_theme(app):
+    _page(app, "map")
+    assert any("62 of 62 passages" in c.value for c in app.caption)
+    assert app.get("vega_lite_chart")
+    first_theme = app.multiselect(key="map_themes").options[0]
+    app.multiselect(key="map_themes").set_value([first_theme]).run()
+    assert not app.exception, app.exception
+    shown = next(c.value for c in app.caption if "of 62 passages" in c.value)
+    assert 0 < int(shown.split(" of ")[0]) < 62
+    assert any("Select points" in i.value for i in app.info)
+
+
+def test_corpus_page_adds_pasted_text_and_removes_an_article(editable_app):
+    app, corpus = editable_app
+    _page(app, "corpus")
+    round_ = 0
+    app.text_input(key=f"corpus_title_{round_}").input("Drone strikes near Erbil")
+    app.text_area(key=f"corpus_text_{round_}").input(
+        "Armed drones launched by militias struck a base near Erbil airport on Tuesday night.\n\n"
+        "Officials in the Kurdistan region blamed groups backed by Iran for the attack."
+    )
+    app.button(key="corpus_add_text").click().run()
+    assert not app.exception, app.exception
+    assert (corpus / "drone-strikes-near-erbil.txt").exists()
+    assert any("1 added" in s.value and "(1 embedded, 62 reused" in s.value for s in app.success)
+    app.selectbox(key="corpus_remove").set_value("drone-strikes-near-erbil")
+    app.checkbox(key="corpus_remove_sure_1").check().run()
+    app.button(key="corpus_remove_button").click().run()
+    assert not app.exception, app.exception
+    assert not (corpus / "drone-strikes-near-erbil.txt").exists()
+    assert any("1 removed" in s.value and "0 embedded" in s.value for s in app.success)
+
+
+def test_corpus_page_refuses_an_upload_that_escapes_the_folder(editable_app):
+    app, corpus = editable_app
+    _page(app, "corpus")
+    app.get("file_uploader")[0].set_value(("../escape.txt", b"Title\n\nSome text about militias.\n", "text/plain"))
     app.run()
-    shown = " ".join(e.label for e in app.expander)
-    assert "passages" in shown and "articles" in shown
-    assert any("Related passages in other articles" in s.value for s in app.subheader)
+    app.button(key="corpus_add_file").click().run()
+    assert any("outside the corpus folder" in e.value for e in app.error)
+    assert not (corpus.parent / "escape.txt").exists()
 
 
-def test_first_run_builds_the_index(tmp_path, monkeypatch):
+def test_first_run_offers_to_build_the_index(tmp_path, monkeypatch):
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     (corpus / "note.txt").write_text(
@@ -40,6 +190,11 @@ def test_first_run_builds_the_index(tmp_path, monkeypatch):
     monkeypatch.setenv("EXPLORER_INDEX", str(tmp_path / "index"))
     monkeypatch.setenv("EXPLORER_CORPUS", str(corpus))
     app = AppTest.from_file(APP, default_timeout=180).run()
-    assert not app.exception
-    assert any("indexed 1 passages" in s.value for s in app.success)
+    assert not app.exception, app.exception
+    assert any("no index yet" in i.value for i in app.info)
+    assert not (tmp_path / "index" / "manifest.json").exists()  # offered, not done behind the user's back
+    app.button(key="build_index").click().run()
+    assert not app.exception, app.exception
     assert (tmp_path / "index" / "manifest.json").exists()
+    assert any("indexed 1 passages" in s.value for s in app.success)
+    assert app.text_input(key="question")  # the app itself is shown after the build

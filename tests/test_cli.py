@@ -99,3 +99,23 @@ def test_empty_folder_is_refused(tmp_path):
     (tmp_path / "empty").mkdir()
     result = run("build", str(tmp_path / "empty"), "--index", str(tmp_path / "i"), check=False)
     assert result.returncode != 0 and "no readable documents" in result.stderr
+
+
+def test_search_options_through_the_cli(seed_index_dir):
+    index = str(seed_index_dir)
+    lexical = json.loads(run("ask", "Khanaqin", "--mode", "lexical", "--k", "2", "--index", index, "--json").stdout)
+    assert "Khanaqin" in lexical[0]["text"]
+    assert lexical[0]["highlight"] in lexical[0]["text"]
+    per_article = json.loads(
+        run("ask", "Iranian militias", "--per-article", "--k", "5", "--index", index, "--json").stdout
+    )
+    assert len({h["article_id"] for h in per_article}) == len(per_article) == 5
+    diverse = json.loads(run("ask", "Iranian militias", "--mmr", "--k", "4", "--index", index, "--json").stdout)
+    assert len(diverse) == 4
+    bad = run("ask", "x", "--mode", "fuzzy", "--index", index, check=False)
+    assert bad.returncode != 0
+
+
+def test_off_topic_question_says_nothing_relevant(seed_index_dir):
+    result = run("ask", "chocolate cake recipe with strawberries", "--index", str(seed_index_dir))
+    assert "nothing relevant" in result.stderr

@@ -74,3 +74,26 @@ def test_article_overlap_matrix(seed_explorer):
     names, matrix = seed_explorer.article_similarity()
     assert len(names) == 5
     assert (matrix > 0).all() and (matrix <= 1.0001).all()
+
+
+def test_rare_names_are_found_by_hybrid_search(seed_explorer):
+    for question, expected in {
+        "Khanaqin": "Khanaqin district",
+        "Fakka": "Fakka oil field",
+        "Serpil Zahab crossing": "Serpil Zahab",
+    }.items():
+        hits = seed_explorer.ask(question, k=1, mode="hybrid")
+        assert expected in hits[0].passage.text, question
+
+
+def test_hits_carry_the_best_sentence(seed_explorer):
+    answer = seed_explorer.query("who supplied roadside bomb technology to insurgents?", k=3)
+    top = answer.hits[0]
+    assert "IED" in top.highlight_text
+    assert top.highlight_text in top.passage.text
+    assert top.to_dict()["highlight"] == top.highlight_text
+
+
+def test_off_topic_question_is_reported_as_nothing_relevant(seed_explorer):
+    assert seed_explorer.query("which armed groups does Tehran work through?").relevant
+    assert not seed_explorer.query("a recipe for chocolate cake with strawberries").relevant

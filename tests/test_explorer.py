@@ -96,3 +96,60 @@ def test_article_similarity_covers_every_article(fake_explorer, small_corpus):
     names, matrix = explorer.article_similarity()
     assert names == ["bees", "bread", "rockets"]
     assert matrix.shape == (3, 3)
+
+
+def test_every_mode_answers_and_marks_highlights(fake_explorer, small_corpus):
+    explorer = fake_explorer()
+    explorer.build(small_corpus)
+    for mode in ("hybrid", "dense", "lexical"):
+        answer = explorer.query("queen bee eggs", k=3, mode=mode)
+        assert answer.hits[0].passage.article_id == "bees", mode
+        for hit in answer.hits:
+            start, end = hit.highlight
+            assert 0 <= start < end <= len(hit.passage.text)
+    with pytest.raises(ExplorerError, match="unknown mode"):
+        explorer.query("bees", mode="fuzzy")
+
+
+def test_per_article_and_diversity_options(fake_explorer, small_corpus):
+    explorer = fake_explorer()
+    explorer.build(small_corpus)
+    hits = explorer.ask("bees honey bread rocket", k=5, per_article=True)
+    assert len({h.passage.article_id for h in hits}) == len(hits) == 3
+    diverse = explorer.ask("honey bees", k=3, diversify=True)
+    assert len(diverse) == 3 and len({h.passage.passage_id for h in diverse}) == 3
+
+
+def test_long_questions_are_truncated_with_a_notice(fake_explorer, small_corpus):
+    explorer = fake_explorer()
+    explorer.build(small_corpus)
+    answer = explorer.query("honey " * 400)
+    assert answer.hits
+    assert any("first 254 word pieces" in notice for notice in answer.notices)
+    assert len(answer.question.split()) == 254
+
+
+def test_control_characters_and_unicode_in_questions(fake_explorer, small_corpus):
+    explorer = fake_explorer()
+    explorer.build(small_corpus)
+    answer = explorer.query("honey\x00\x07 bees 🐝 مرحبا")
+    assert answer.question == "honey bees 🐝 مرحبا"
+    assert answer.hits
+
+
+def test_concurrent_questions_and_reloads_give_consistent_answers(fake_explorer, small_corpus):
+    from concurrent.futures import ThreadPoolExecutor
+
+    explorer = fake_explorer()
+    explorer.build(small_corpus)
+    expected = {"honey bees hive": "bees", "bread dough yeast": "bread", "rocket engine orbit": "rockets"}
+
+    def ask(i: int) -> bool:
+        question = list(expected)[i % 3]
+        if i % 7 == 0:
+            explorer.reload()
+        hits = explorer.ask(question, k=2)
+        return hits[0].passage.article_id == expected[question]
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        assert all(pool.map(ask, range(200)))

@@ -1,6 +1,13 @@
 import numpy as np
 
-from explorer.labels import ctfidf_keywords, deduplicate_keywords, display_form, make_label
+from explorer.labels import (
+    Vocabulary,
+    ctfidf_keywords,
+    deduplicate_keywords,
+    keyphrases,
+    make_label,
+    surface_forms,
+)
 
 
 def test_keywords_are_distinctive_per_theme_and_skip_stop_words():
@@ -11,15 +18,29 @@ def test_keywords_are_distinctive_per_theme_and_skip_stop_words():
         "Voters queued at the election booths across the country.",
     ]
     keywords = ctfidf_keywords(texts, np.array([0, 0, 1, 1]), top_n=5)
-    assert keywords[0][0] == "militia"
+    assert keywords[0][0].startswith("militia")
     assert keywords[1][0] in {"election", "voters"}
     for words in keywords.values():
-        assert not {"the", "and", "with", "said"} & set(words)
+        assert not {"the", "and", "with", "said", "would"} & {w for k in words for w in k.split()}
+
+
+def test_phrases_are_words_that_stand_together():
+    phrases = keyphrases("Influence in Iraq grew. Baghdad, Iraqi officials met Kataib Hezbollah; US forces left.")
+    assert "kataib hezbollah" in phrases and "u.s. forces" in phrases
+    assert "influence iraq" not in phrases  # a stop word stood between them
+    assert "baghdad iraqi" not in phrases  # a comma stood between them
+    assert "us" not in phrases and "in" not in phrases
 
 
 def test_outliers_get_no_keywords():
     keywords = ctfidf_keywords(["a text here", "another text there"], np.array([-1, 0]))
     assert set(keywords) == {0}
+
+
+def test_words_in_nearly_every_article_are_the_subject_not_a_theme():
+    texts = [f"Iran and topic{i} matter here" for i in range(10)]
+    vocabulary = Vocabulary(texts, article_ids=[f"a{i}" for i in range(10)])
+    assert "iran" not in set(vocabulary.terms)
 
 
 def test_near_duplicate_keywords_are_dropped():
@@ -29,10 +50,21 @@ def test_near_duplicate_keywords_are_dropped():
         "badr",
     ]
     assert deduplicate_keywords(["forces", "us forces", "us"]) == ["forces", "us"]
+    assert deduplicate_keywords(["iraqi prime", "prime minister", "abadi", "al-abadi"]) == ["iraqi prime", "abadi"]
 
 
-def test_labels_use_the_articles_spelling():
-    texts = ["Kataib Hezbollah fired rockets.", "Officials blamed Kataib Hezbollah again."]
-    assert display_form("kataib hezbollah", texts) == "Kataib Hezbollah"
-    assert make_label(["kataib hezbollah", "rockets"], texts) == "Kataib Hezbollah, rockets"
+def test_labels_use_the_articles_spelling_and_share_no_word():
+    texts = ["Kataib Hezbollah fired rockets.", "Officials blamed Kataib Hezbollah again.", "Militias fired. militias"]
+    assert surface_forms(["kataib hezbollah", "militias"], texts) == {
+        "kataib hezbollah": "Kataib Hezbollah",
+        "militias": "militias",
+    }
+    assert make_label(["kataib hezbollah", "hezbollah rockets", "rockets"], texts) == "Kataib Hezbollah, rockets"
     assert make_label([], texts) == "miscellaneous"
+
+
+def test_a_word_gives_way_to_the_phrase_it_lives_in():
+    texts = ["The nuclear program worried them.", "Talks on the nuclear program stalled.", "A nuclear program grew."]
+    texts += ["Football results today.", "Football fans cheered.", "The football season ended."]
+    keywords = ctfidf_keywords(texts, np.array([0, 0, 0, 1, 1, 1]), top_n=3)
+    assert keywords[0][0] == "nuclear program"

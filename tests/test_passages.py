@@ -6,7 +6,7 @@ from .conftest import CORPUS
 
 
 def article(text: str, article_id: str = "a1", title: str = "Title") -> Article:
-    return Article(article_id, title, text)
+    return Article(article_id, title, text, headline_in_text=True)
 
 
 def test_offsets_point_at_passage_text_on_the_seed_corpus(real_embedder):

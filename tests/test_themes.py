@@ -1,58 +1,141 @@
 import numpy as np
+import pytest
 
 from explorer.records import Passage
-from explorer.themes import UNASSIGNED, ThemeModel, themes_from_payload, themes_payload
+from explorer.themes import UNASSIGNED, ThemeModel, assignments_at, themes_from_payload, themes_payload
+
+WORDS = [
+    ["rocket", "orbit", "launch", "booster"],
+    ["honey", "bees", "hive", "nectar"],
+    ["bread", "yeast", "oven", "dough"],
+    ["election", "voters", "ballot", "campaign"],
+]
 
 
-def clustered_data(seed: int = 0):
-    """Three well separated groups of vectors with matching vocabularies."""
+def clustered_data(seed: int = 0, groups: int = 3, per_group: int = 8):
+    """Well separated groups of vectors with matching vocabularies, two articles per group."""
     rng = np.random.default_rng(seed)
-    centres = np.eye(3, 16) * 3
-    vectors, texts = [], []
-    words = [["rocket", "orbit", "launch"], ["honey", "bees", "hive"], ["bread", "yeast", "oven"]]
-    for group in range(3):
-        for i in range(8):
+    centres = np.eye(groups, 16) * 3
+    vectors, texts, articles = [], [], []
+    for group in range(groups):
+        for i in range(per_group):
             vectors.append(centres[group] + rng.normal(scale=0.3, size=16))
-            texts.append(f"{' '.join(words[group])} item {i} " + words[group][i % 3])
+            words = WORDS[group]
+            texts.append(f"{words[0]} {words[1]} story {i} about {words[2]} and {words[i % 4]} {words[(i + 1) % 4]}")
+            articles.append(f"g{group}-a{i % 2}")
     vectors = np.asarray(vectors, dtype=np.float32)
-    return vectors / np.linalg.norm(vectors, axis=1, keepdims=True), texts
+    return vectors / np.linalg.norm(vectors, axis=1, keepdims=True), texts, articles
 
 
 def test_finds_the_planted_groups_with_matching_labels():
-    vectors, texts = clustered_data()
-    model = ThemeModel(random_state=0).fit(vectors, texts)
+    vectors, texts, articles = clustered_data()
+    model = ThemeModel(n_themes=3, random_state=0).fit(vectors, texts, articles)
     assert model.n_themes_ == 3
     for group in range(3):
-        assert len(set(model.labels_[group * 8 : (group + 1) * 8].tolist())) == 1
+        assigned = model.labels_[group * 8 : (group + 1) * 8]
+        assert len(set(assigned[assigned >= 0].tolist())) == 1
     labels = " ".join(model.label_texts_.values())
     assert "rocket" in labels and "honey" in labels and "bread" in labels
+    assert model.centring_weight_ == 0.0  # distinct subjects: articles are left as they are
 
 
-def test_same_input_same_themes_even_when_shuffled():
-    vectors, texts = clustered_data()
-    first = ThemeModel(random_state=0).fit(vectors, texts)
+def test_same_input_same_themes_labels_and_map_even_when_shuffled():
+    vectors, texts, articles = clustered_data(groups=4)
+    first = ThemeModel(random_state=0).fit(vectors, texts, articles)
     order = np.random.default_rng(7).permutation(len(texts))
-    second = ThemeModel(random_state=0).fit(vectors[order], [texts[i] for i in order])
+    second = ThemeModel(random_state=0).fit(vectors[order], [texts[i] for i in order], [articles[i] for i in order])
     assert np.array_equal(first.labels_[order], second.labels_)
-    assert first.label_texts_ == second.label_texts_
+    assert first.label_texts_ == second.label_texts_ and first.keywords_ == second.keywords_
+    assert first.node_labels_ == second.node_labels_ and first.merges_ == second.merges_
     assert np.allclose(first.coordinates_[order], second.coordinates_, atol=1e-5)
+    assert {t: [order.tolist().index(r) for r in rows] for t, rows in first.representatives_.items()} == (
+        second.representatives_
+    )
 
 
 def test_requested_number_of_themes_and_small_clusters_unassigned():
-    vectors, texts = clustered_data()
-    model = ThemeModel(n_themes=2, min_theme_size=3, random_state=0).fit(vectors, texts)
+    vectors, texts, articles = clustered_data()
+    model = ThemeModel(n_themes=2, min_theme_size=3, random_state=0).fit(vectors, texts, articles)
     assert model.n_themes_ == 2
-    tiny = ThemeModel(n_themes=3, min_theme_size=9, random_state=0).fit(vectors, texts)
+    tiny = ThemeModel(n_themes=3, min_theme_size=9, random_state=0).fit(vectors, texts, articles)
     assert (tiny.labels_ == UNASSIGNED).all()
 
 
-def test_payload_round_trip_lists_unassigned_last():
-    vectors, texts = clustered_data()
-    model = ThemeModel(random_state=0).fit(vectors, texts)
+def test_a_far_off_passage_is_unassigned_unless_outliers_are_assigned():
+    vectors, texts, articles = clustered_data(groups=3, per_group=12)
+    stray = np.zeros((1, 16), dtype=np.float32)
+    stray[0, 15] = 1.0
+    vectors = np.vstack([vectors, stray])
+    texts = [*texts, "a lonely note about rocket and nothing else"]
+    articles = [*articles, "stray"]
+    model = ThemeModel(n_themes=3, random_state=0).fit(vectors, texts, articles)
+    assert model.labels_[-1] == UNASSIGNED
+    assigned = ThemeModel(n_themes=3, assign_outliers=True, random_state=0).fit(vectors, texts, articles)
+    assert (assigned.labels_ >= 0).all()
+
+
+def test_single_subject_corpora_remove_the_article_mean():
+    """When every article is on the same subject, themes must cut across articles."""
+    rng = np.random.default_rng(3)
+    subject = rng.normal(size=16) * 4
+    aspects = np.eye(2, 16) * 1.5
+    vectors, texts, articles = [], [], []
+    for article in range(4):
+        style = rng.normal(size=16) * 1.2  # each article's own wording
+        for i in range(8):
+            aspect = i % 2
+            vectors.append(subject + style + aspects[aspect] + rng.normal(scale=0.2, size=16))
+            texts.append(["militias fired rockets at the base", "troops withdraw from the country"][aspect] + f" {i}")
+            articles.append(f"article{article}")
+    vectors = np.asarray(vectors, dtype=np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    model = ThemeModel(n_themes=2, lexical_weight=0.0, random_state=0).fit(vectors, texts, articles)
+    assert model.centring_weight_ > 0.5
+    for aspect in range(2):
+        rows = [r for r in range(len(texts)) if r % 2 == aspect]
+        assert len(set(model.labels_[rows].tolist()) - {UNASSIGNED}) == 1
+    plain = ThemeModel(n_themes=2, lexical_weight=0.0, article_centring=0.0, random_state=0).fit(
+        vectors, texts, articles
+    )
+    assert not all(len(set(plain.labels_[[r for r in range(32) if r % 2 == a]].tolist())) == 1 for a in range(2))
+
+
+def passages_for(texts, articles):
+    return [Passage(f"{a}:{i:03d}", a, "T", t, 0, len(t)) for i, (t, a) in enumerate(zip(texts, articles))]
+
+
+def test_payload_round_trip_and_coarser_levels_merge_finer_themes():
+    vectors, texts, articles = clustered_data(groups=4)
+    model = ThemeModel(n_themes=4, random_state=0).fit(vectors, texts, articles)
+    passages = passages_for(texts, articles)
+    payload = themes_payload(model, passages)
+    themes = themes_from_payload(payload, passages, vectors)
+    assert [t.theme_id for t in themes if t.theme_id >= 0] == list(range(4))
+    assert sum(t.size for t in themes) == len(passages)
+    assert all(1 <= len(t.representative_ids) <= 3 for t in themes if t.theme_id >= 0)
+    fine, _ = assignments_at(payload)
+    for n in (3, 2, 1):
+        coarse, info = assignments_at(payload, n)
+        assert len(set(coarse[coarse >= 0].tolist())) == n and set(info) == set(range(n))
+        for theme in set(fine[fine >= 0].tolist()):  # every fine theme lies inside one coarse theme
+            assert len(set(coarse[fine == theme].tolist())) == 1
+        assert all(info[t]["label"] for t in info)
+    merged = themes_from_payload(payload, passages, vectors, n_themes=2)
+    assert sum(t.size for t in merged) == len(passages) and len([t for t in merged if t.theme_id >= 0]) == 2
+
+
+def test_unassigned_group_is_listed_last():
+    vectors, texts, articles = clustered_data()
+    model = ThemeModel(n_themes=3, random_state=0).fit(vectors, texts, articles)
     model.labels_[0] = UNASSIGNED
-    passages = [Passage(f"a{i % 4}:{i:03d}", f"a{i % 4}", "T", t, 0, len(t)) for i, t in enumerate(texts)]
+    passages = passages_for(texts, articles)
     themes = themes_from_payload(themes_payload(model, passages), passages, vectors)
     assert themes[-1].theme_id == UNASSIGNED and themes[-1].label == "unassigned"
-    assert sum(t.size for t in themes) == len(passages)
-    assert all(len(t.representative_ids) <= 3 for t in themes)
     assert themes[0].to_dict()["size"] == themes[0].size
+
+
+@pytest.mark.parametrize("n", [0, 1, 2, 3])
+def test_tiny_corpora_do_not_fail(n):
+    vectors, texts, articles = clustered_data()
+    model = ThemeModel(random_state=0).fit(vectors[:n], texts[:n], articles[:n])
+    assert len(model.labels_) == n and model.coordinates_.shape == (n, 2)

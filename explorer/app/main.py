@@ -1,130 +1,96 @@
-"""The Streamlit front end: ask, follow a passage across articles, see themes.
+"""The Streamlit front end: ask, follow a passage across articles, themes, map, corpus.
 
 Run with ``explorer serve`` (or ``streamlit run streamlit_app.py``). The model
-and index are loaded once per server process with ``st.cache_resource`` and
+and index are loaded once per server process (:mod:`explorer.app.state`) and
 shared by every session; all work goes through :class:`explorer.Explorer`.
+Without an index the app offers to build one instead of failing.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
-from explorer.app.render import escape_markdown, short
+from explorer.app import navigation, state
+from explorer.app.render import escape_markdown
+from explorer.corpus import SUPPORTED_SUFFIXES
 from explorer.errors import ExplorerError
-from explorer.explorer import Explorer
-from explorer.records import Hit
-from explorer.settings import Settings
+
+REPORT_KEY = "last_build_report"
+# Less empty space above each page than Streamlit's default, so more results fit on a laptop screen.
+# (No bare strings at module level here: `explorer serve` runs this file as a script, with Streamlit magic.)
+LAYOUT_CSS = "<style>[data-testid='stMainBlockContainer']{padding-top:3.5rem;padding-bottom:3rem}</style>"
 
 
-@st.cache_resource(show_spinner="Loading the model and index…")
-def get_explorer(index_dir: str, corpus_path: str, model: str) -> Explorer:
-    """One Explorer per server process: the model and index are loaded once."""
-    return Explorer(Settings.from_env(index_dir=index_dir, corpus_path=corpus_path, model=model))
+def _corpus_files(corpus: Path) -> int:
+    if corpus.is_file():
+        return 1
+    if not corpus.is_dir():
+        return 0
+    return sum(1 for p in corpus.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES)
 
 
-def _settings() -> Settings:
-    return Settings.from_env()
+def offer_build(shared: state.SharedExplorer, problem: str | None = None) -> None:
+    """No usable index: say so and offer to build it from the corpus, with progress."""
+    settings = shared.settings
+    corpus = Path(settings.corpus_path)
+    st.title("Semantic Similarity Explorer")
+    st.markdown("Explore news articles by meaning: ask questions, follow a passage across articles, see themes.")
+    if problem:
+        st.error(escape_markdown(problem))
+    else:
+        st.info(f"There is no index yet in {escape_markdown(str(shared.index_dir))}.")
+    files = _corpus_files(corpus)
+    if files:
+        st.markdown(
+            f"Build it from the **{files} article file(s)** in {escape_markdown(str(corpus))}. "
+            "The model reads every passage once; later rebuilds only read what changed."
+        )
+    else:
+        st.warning(
+            f"{escape_markdown(str(corpus))} has no article files yet: put "
+            f"{escape_markdown(', '.join(sorted(SUPPORTED_SUFFIXES)))} files there "
+            "(or set EXPLORER_CORPUS), then build."
+        )
+    if st.button("Build the index", type="primary", icon=":material/build:", key="build_index"):
+        report = state.build_with_progress(lambda explorer, on_stage: explorer.build(on_stage=on_stage))
+        if report is not None:
+            st.session_state[REPORT_KEY] = report
+            st.rerun()
 
 
-def ensure_index(explorer: Explorer) -> bool:
-    """Build the index from the corpus on first run, with a progress bar."""
-    if explorer.has_index():
-        return True
-    st.info(f"No index yet in `{explorer.index_dir}`: building it from `{explorer.settings.corpus_path}`.")
-    bar = st.progress(0.0, text="starting")
-    try:
-        report = explorer.build(on_stage=lambda message, fraction: bar.progress(min(fraction, 1.0), text=message))
-    except ExplorerError as error:
-        st.error(str(error))
-        return False
-    bar.empty()
-    st.success(report.summary())
-    return True
-
-
-def show_hit(hit: Hit, explorer: Explorer, key: str, with_related: bool = True) -> None:
-    passage = hit.passage
-    with st.container(border=True):
-        st.markdown(f"**{hit.rank}. {escape_markdown(passage.title)}** · score {hit.score:.3f}")
-        st.caption(f"{passage.article_id} · {passage.passage_id}")
-        st.markdown(escape_markdown(passage.text))
-        if with_related and st.toggle("Related passages in other articles", key=f"related-{key}"):
-            for related in explorer.related(passage.passage_id, k=3):
-                st.markdown(
-                    f"- **{escape_markdown(related.passage.title)}** ({related.score:.3f}): "
-                    f"{escape_markdown(short(related.passage.text, 300))}"
-                )
-
-
-def ask_page(explorer: Explorer) -> None:
-    question = st.text_input(
-        "Ask a question about the articles",
-        key="question",
-        placeholder="Which armed groups does Tehran work through?",
-    )
-    k = st.sidebar.slider("Passages to show", 1, 30, 5, key="k")
-    if not question.strip():
-        st.caption("Type a question and press Enter.")
-        return
-    try:
-        hits = explorer.ask(question, k)
-    except ExplorerError as error:
-        st.error(str(error))
-        return
-    st.subheader(f"{len(hits)} passages")
-    for hit in hits:
-        show_hit(hit, explorer, key=f"ask-{hit.passage.passage_id}")
-
-
-def related_page(explorer: Explorer) -> None:
-    passages = explorer.passages()
-    titles = {p.article_id: p.title for p in passages}
-    article = st.selectbox("Article", sorted(titles), format_func=lambda a: titles[a], key="related_article")
-    own = [p for p in passages if p.article_id == article]
-    chosen = st.selectbox(
-        "Passage",
-        [p.passage_id for p in own],
-        key="related_passage",
-        format_func=lambda pid: short(explorer.passage(pid).text),
-    )
-    if not chosen:
-        return
-    st.markdown(escape_markdown(explorer.passage(chosen).text))
-    st.subheader("Related passages in other articles")
-    for hit in explorer.related(chosen, k=st.sidebar.slider("Related passages", 1, 20, 5, key="related_k")):
-        show_hit(hit, explorer, key=f"rel-{hit.passage.passage_id}", with_related=False)
-
-
-def themes_page(explorer: Explorer) -> None:
-    themes = explorer.themes()
-    named = [t for t in themes if t.theme_id >= 0]
-    st.caption(f"{len(named)} themes over {len(explorer.passages())} passages")
-    for theme in themes:
-        title = f"{escape_markdown(theme.label)} · {theme.size} passages · {len(theme.article_ids)} articles"
-        with st.expander(title):
-            if theme.keywords:
-                st.markdown("Keywords: " + escape_markdown(", ".join(theme.keywords)))
-            for passage in theme.passages:
-                st.markdown(f"- **{escape_markdown(passage.title)}**: {escape_markdown(short(passage.text, 300))}")
+def sidebar_summary(shared: state.SharedExplorer) -> None:
+    articles = shared.articles()
+    passages = shared.passages()
+    themes = [t for t in shared.themes() if t.theme_id >= 0]
+    st.sidebar.markdown("### Semantic Similarity Explorer")
+    st.sidebar.caption(f"{len(articles)} articles · {len(passages)} passages · {len(themes)} themes")
 
 
 def main() -> None:
-    st.set_page_config(page_title="Semantic Similarity Explorer", layout="wide")
-    st.title("Semantic Similarity Explorer")
-    settings = _settings()
-    explorer = get_explorer(str(settings.index_dir), str(settings.corpus_path), settings.model)
-    if not ensure_index(explorer):
+    st.set_page_config(page_title="Semantic Similarity Explorer", page_icon=":material/travel_explore:", layout="wide")
+    st.html(LAYOUT_CSS)
+    navigation.keep_widget_state()
+    shared = state.shared_explorer()
+    if not shared.has_index():
+        offer_build(shared)
         return
+    shared.refresh_if_rebuilt()
     try:
-        ask_tab, related_tab, themes_tab = st.tabs(["Ask", "Passages across articles", "Themes"])
-        with ask_tab:
-            ask_page(explorer)
-        with related_tab:
-            related_page(explorer)
-        with themes_tab:
-            themes_page(explorer)
+        shared.version()  # loads the index, checking its files
     except ExplorerError as error:
-        st.error(str(error))
+        offer_build(shared, str(error))
+        return
+    report = st.session_state.pop(REPORT_KEY, None)
+    if report is not None:
+        state.show_report(report)
+    page = st.navigation(navigation.all_pages(), position="top")
+    sidebar_summary(shared)
+    try:
+        page.run()
+    except ExplorerError as error:
+        st.error(escape_markdown(str(error)))
 
 
 if __name__ == "__main__":

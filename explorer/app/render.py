@@ -2,8 +2,10 @@
 
 Article text and titles come from scraped pages and uploads. Rendered as
 Markdown they could inject links, images or HTML, so everything from an
-article goes through :func:`escape_markdown` (or ``html.escape`` where HTML is
-built) before it reaches ``st.markdown``.
+article goes through :func:`escape_markdown` before it reaches ``st.markdown``,
+or through :func:`passage_html` / :func:`escape_html` before it reaches
+``st.html``. Highlighting is done on the escaped pieces: the only tags in the
+output are the ones built here.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import html
 import re
 
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|>~:$])")
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 
 
 def escape_markdown(text: str) -> str:
@@ -19,7 +22,49 @@ def escape_markdown(text: str) -> str:
     escaped = html.escape(text, quote=False)  # & < > as entities: never a tag
     escaped = _MARKDOWN_SPECIALS.sub(r"\\\1", escaped)
     # Keep paragraph breaks; single newlines would otherwise join lines.
-    return re.sub(r"\n\s*\n", "\n\n", escaped).replace("\n", "  \n")
+    return _PARAGRAPH_BREAK.sub("\n\n", escaped).replace("\n", "  \n")
+
+
+def escape_html(text: str) -> str:
+    """Text as HTML character data and attribute values: ``& < > " '`` become entities."""
+    return html.escape(text, quote=True)
+
+
+def _html_lines(text: str) -> str:
+    """Escaped text with paragraph breaks and line breaks kept visible."""
+    escaped = escape_html(text)
+    return _PARAGRAPH_BREAK.sub("<br><br>", escaped).replace("\n", "<br>")
+
+
+def highlight_html(text: str, span: tuple[int, int] | None) -> str:
+    """``text`` as safe HTML with ``text[start:end]`` wrapped in ``<mark>``.
+
+    Each piece is escaped on its own before the tag is added, so an entity is
+    never cut in half and nothing in the text can close or open a tag. A span
+    outside the text (or empty) is ignored rather than trusted.
+    """
+    if span is None:
+        return _html_lines(text)
+    start, end = span
+    if not (0 <= start < end <= len(text)):
+        return _html_lines(text)
+    return f"{_html_lines(text[:start])}<mark>{_html_lines(text[start:end])}</mark>{_html_lines(text[end:])}"
+
+
+PASSAGE_STYLE = (
+    "<style>"
+    ".sse-passage{line-height:1.55;overflow-wrap:anywhere;word-break:break-word;margin:0.1rem 0 0.3rem 0;}"
+    ".sse-passage mark{background:#fde68a;color:inherit;padding:0 0.1rem;border-radius:0.2rem;}"
+    ".sse-passage.sse-clamp{display:-webkit-box;-webkit-line-clamp:8;-webkit-box-orient:vertical;overflow:hidden;}"
+    "</style>"
+)
+"""CSS for passages: long unbroken tokens wrap instead of widening the page."""
+
+
+def passage_html(text: str, span: tuple[int, int] | None = None, clamp: bool = False) -> str:
+    """A passage as an HTML block for ``st.html``, with its highlight, all text escaped."""
+    classes = "sse-passage sse-clamp" if clamp else "sse-passage"
+    return f'{PASSAGE_STYLE}<div class="{classes}">{highlight_html(text, span)}</div>'
 
 
 def short(text: str, limit: int = 90) -> str:

@@ -1,0 +1,48 @@
+"""Helpers shared by the benchmarks: timing, percentiles, and writing results into docs/BENCHMARKS.md."""
+
+from __future__ import annotations
+
+import re
+import statistics
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = REPO.parent / "shared"
+CACHE = REPO / "bench" / ".cache"
+BENCHMARKS_MD = REPO / "docs" / "BENCHMARKS.md"
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    position = (len(ordered) - 1) * q
+    low = int(position)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+def timed(function: Callable, *args, **kwargs) -> tuple[object, float]:
+    start = time.perf_counter()
+    result = function(*args, **kwargs)
+    return result, time.perf_counter() - start
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values) if values else float("nan")
+
+
+def write_section(heading: str, body: str, path: Path = BENCHMARKS_MD) -> None:
+    """Replace (or append) one ``## heading`` section of docs/BENCHMARKS.md, leaving the others alone."""
+    text = (
+        path.read_text(encoding="utf-8")
+        if path.exists()
+        else "# Benchmarks\n\nMeasured on this project's 2-core machine; each section says how to reproduce it.\n"
+    )
+    section = f"## {heading}\n\n{body.strip()}\n"
+    pattern = re.compile(rf"^## {re.escape(heading)}\n.*?(?=^## |\Z)", re.S | re.M)
+    found = pattern.search(text)
+    text = pattern.sub(lambda _: section + "\n", text) if found else text.rstrip() + "\n\n" + section
+    path.write_text(text.rstrip() + "\n", encoding="utf-8")

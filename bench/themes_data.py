@@ -1,0 +1,115 @@
+"""Benchmark data for themes: BBC News split into passages as the product does, embedded once.
+
+The CSV has no ids, so each row becomes ``bbcNNNN`` and is read through the
+product's own reader (:func:`explorer.corpus.read_corpus`, which also drops
+the 98 exact-duplicate articles) and splitter (:func:`explorer.passages.split_articles`
+with the real model's tokenizer). Embeddings take minutes on two cores, so
+they are cached in ``bench/.cache/`` (gitignored), keyed by the model identity
+and a hash of the passage texts: a change to either embeds again.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parent.parent
+BBC_CSV = REPO.parent / "shared" / "data" / "bbc_news" / "bbc_news.csv"
+CACHE = Path(__file__).resolve().parent / ".cache"
+
+
+@dataclass
+class Collection:
+    """Passages with their texts, article ids, gold labels (for scoring only) and vectors."""
+
+    name: str
+    texts: list[str]
+    article_ids: list[str]
+    labels: list[str]
+    vectors: np.ndarray
+
+
+def _embedder():
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    from explorer.embed import SentenceTransformerEmbedder
+
+    return SentenceTransformerEmbedder()
+
+
+def bbc_passages(csv_path: Path = BBC_CSV, cache: Path = CACHE) -> Collection:
+    """BBC News passages and their category, embedded with the product's model (cached)."""
+    from explorer.corpus import read_corpus
+    from explorer.passages import split_articles
+
+    if not csv_path.exists():
+        raise SystemExit(f"{csv_path} not found: the BBC News CSV lives in shared/data/bbc_news/")
+    cache.mkdir(parents=True, exist_ok=True)
+    with_ids = cache / "bbc_news_with_ids.csv"
+    categories: dict[str, str] = {}
+    with csv_path.open(encoding="utf-8", newline="") as source:
+        rows = list(csv.DictReader(source))
+    for number, row in enumerate(rows):
+        categories[f"bbc{number:04d}"] = row["category"]
+    if not with_ids.exists():
+        with with_ids.open("w", encoding="utf-8", newline="") as target:
+            writer = csv.DictWriter(target, fieldnames=["id", "text"])
+            writer.writeheader()
+            for number, row in enumerate(rows):
+                writer.writerow({"id": f"bbc{number:04d}", "text": row["text"]})
+    embedder = _embedder()
+    articles = read_corpus(with_ids).articles
+    passages = split_articles(articles, embedder.count_tokens, embedder.max_tokens - 2)
+    texts = [p.text for p in passages]
+    vectors = cached_vectors(embedder, texts, cache, "bbc")
+    return Collection(
+        name="bbc",
+        texts=texts,
+        article_ids=[p.article_id for p in passages],
+        labels=[categories[p.article_id] for p in passages],
+        vectors=vectors,
+    )
+
+
+def cached_vectors(embedder, texts: list[str], cache: Path, name: str) -> np.ndarray:
+    """Embed ``texts`` once; later runs load the vectors from ``cache``."""
+    digest = hashlib.sha256(json.dumps([embedder.model_id, texts]).encode("utf-8")).hexdigest()[:16]
+    path = cache / f"{name}-{digest}.npy"
+    if path.exists():
+        return np.load(path)
+    print(f"embedding {len(texts)} {name} passages once (cached in {path})", file=sys.stderr)
+    vectors = embedder.encode(texts)
+    np.save(path, vectors)
+    return vectors
+
+
+def seed_passages() -> Collection:
+    """The seed corpus (corpus/), as the product splits it; no gold labels."""
+    from explorer.corpus import read_corpus
+    from explorer.passages import split_articles
+
+    embedder = _embedder()
+    articles = read_corpus(REPO / "corpus").articles
+    passages = split_articles(articles, embedder.count_tokens, embedder.max_tokens - 2)
+    texts = [p.text for p in passages]
+    vectors = cached_vectors(embedder, texts, CACHE, "seed")
+    return Collection(
+        name="seed",
+        texts=texts,
+        article_ids=[p.article_id for p in passages],
+        labels=[p.article_id for p in passages],
+        vectors=vectors,
+    )
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(REPO))
+    bbc = bbc_passages()
+    seed = seed_passages()
+    print(f"bbc: {len(bbc.texts)} passages from {len(set(bbc.article_ids))} articles; seed: {len(seed.texts)}")

@@ -1,0 +1,181 @@
+"""The one Explorer per server process, shared safely by every browser session.
+
+Streamlit runs each session's script in its own thread. The model's tokenizer
+and the lazily loaded index are not safe to use from several threads at once,
+so every call into the shared :class:`~explorer.explorer.Explorer` goes
+through one lock (:class:`SharedExplorer`). A question takes tens of
+milliseconds, so sessions queue briefly instead of corrupting each other.
+
+Builds run on a second Explorer (its own model instance) under a separate
+build lock: the index on disk is replaced atomically, so other sessions keep
+answering from the old index while a build runs and switch to the new one
+when it is done (:meth:`SharedExplorer.reload`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import streamlit as st
+
+from explorer.app.render import escape_markdown
+from explorer.errors import ExplorerError
+from explorer.explorer import BuildReport, Explorer
+from explorer.settings import Settings
+
+T = TypeVar("T")
+
+
+class SharedExplorer:
+    """A lock around every method call of one Explorer; attributes pass through."""
+
+    def __init__(self, explorer: Explorer) -> None:
+        self._explorer = explorer
+        self._lock = threading.RLock()
+        self._manifest_mtime: float | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        value = getattr(self._explorer, name)
+        if not callable(value):
+            return value
+
+        def locked(*args: Any, **kwargs: Any) -> Any:
+            with self._lock:
+                return value(*args, **kwargs)
+
+        locked.__name__ = name
+        return locked
+
+    @property
+    def settings(self) -> Settings:
+        return self._explorer.settings
+
+    @property
+    def index_dir(self) -> Path:
+        return self._explorer.index_dir
+
+    def version(self) -> str:
+        """The generation of the loaded index: cache keys change when the index does."""
+        with self._lock:
+            return str(self._explorer.index.manifest.get("generation", ""))
+
+    def manifest(self) -> dict:
+        """The loaded index's manifest: model, corpus path, generation, articles."""
+        with self._lock:
+            return dict(self._explorer.index.manifest)
+
+    def warm_up(self) -> None:
+        """Load the model and the index now, so the first question is as fast as the next."""
+        with self._lock:
+            if self._explorer.has_index():
+                self._explorer.index  # noqa: B018 - loads the index
+                self._explorer.embedder.encode(["warm up"])
+                self._manifest_mtime = self._mtime()
+
+    def refresh_if_rebuilt(self) -> bool:
+        """Reload when another process (``explorer build``) replaced the index on disk."""
+        mtime = self._mtime()
+        with self._lock:
+            if self._manifest_mtime is None:
+                self._manifest_mtime = mtime
+                return False
+            if mtime == self._manifest_mtime:
+                return False
+            self._manifest_mtime = mtime
+            self._explorer.reload()
+            return True
+
+    def reload(self) -> None:
+        with self._lock:
+            self._explorer.reload()
+            self._manifest_mtime = self._mtime()
+
+    def _mtime(self) -> float | None:
+        try:
+            return (self._explorer.index_dir / "manifest.json").stat().st_mtime_ns
+        except OSError:
+            return None
+
+
+class Builder:
+    """Runs builds and corpus edits one at a time, then points the shared explorer at the result."""
+
+    def __init__(self, settings: Settings, shared: SharedExplorer) -> None:
+        self._settings = settings
+        self._shared = shared
+        self._explorer: Explorer | None = None
+        self._lock = threading.Lock()
+
+    def run(self, task: Callable[[Explorer], T]) -> T:
+        """Run ``task`` on the build explorer; a second build at the same time is refused."""
+        if not self._lock.acquire(blocking=False):
+            raise ExplorerError("another build is running in this app: wait for it to finish, then try again")
+        try:
+            if self._explorer is None:
+                self._explorer = Explorer(self._settings)
+            try:
+                return task(self._explorer)
+            finally:
+                self._shared.reload()  # whatever is on disk now: the new index, or the untouched old one
+                with contextlib.suppress(ExplorerError):
+                    self._shared.warm_up()  # so the first question after a build is as fast as the next
+        finally:
+            self._lock.release()
+
+    @property
+    def busy(self) -> bool:
+        return self._lock.locked()
+
+
+@st.cache_resource(show_spinner="Loading the model and the index…")
+def _shared_for(index_dir: str, corpus_path: str, model: str) -> tuple[SharedExplorer, Builder]:
+    settings = Settings.from_env(index_dir=index_dir, corpus_path=corpus_path, model=model)
+    shared = SharedExplorer(Explorer(settings))
+    # A damaged index is reported by the page that loads it, with a way to rebuild.
+    with contextlib.suppress(ExplorerError):
+        shared.warm_up()
+    return shared, Builder(settings, shared)
+
+
+def current() -> tuple[SharedExplorer, Builder]:
+    """The explorer and builder for the settings in the environment (one per server process)."""
+    settings = Settings.from_env()
+    return _shared_for(str(settings.index_dir), str(settings.corpus_path), settings.model)
+
+
+def shared_explorer() -> SharedExplorer:
+    return current()[0]
+
+
+def builder() -> Builder:
+    return current()[1]
+
+
+def build_with_progress(task: Callable[[Explorer, Callable[[str, float], None]], BuildReport]) -> BuildReport | None:
+    """Run a build task with a progress bar; show its report or its one-line error."""
+    bar = st.progress(0.0, text="starting…")
+
+    def on_stage(message: str, fraction: float) -> None:
+        bar.progress(min(max(fraction, 0.0), 1.0), text=message)
+
+    try:
+        report = builder().run(lambda explorer: task(explorer, on_stage))
+    except ExplorerError as error:
+        bar.empty()
+        st.error(escape_markdown(str(error)))
+        return None
+    bar.empty()
+    return report
+
+
+def show_report(report: BuildReport) -> None:
+    """What a build did, and any files it had to skip."""
+    st.success(report.summary())
+    if report.warnings:
+        with st.expander(f"{len(report.warnings)} problem(s) with input files"):
+            for warning in report.warnings:
+                st.text(warning)

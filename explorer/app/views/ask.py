@@ -1,0 +1,159 @@
+"""Ask: a question in, ranked passages out, as cards with the best-matching sentence marked."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import streamlit as st
+
+from explorer.app import exports, navigation, state
+from explorer.app.render import escape_markdown
+from explorer.app.widgets import FOCUS_KEY, article_label, cached_query, download_buttons, hit_card, source_name
+from explorer.errors import ExplorerError
+from explorer.explorer import MAX_K
+from explorer.records import Answer
+
+MODES = {
+    "hybrid": "Words and meaning (hybrid)",
+    "dense": "Meaning only",
+    "lexical": "Exact words only (BM25)",
+}
+EXAMPLE = "Which armed groups does Tehran work through?"
+
+
+def sidebar(articles: dict[str, dict]) -> dict:
+    st.sidebar.slider("Results", 1, 50, 10, key="ask_k")
+    known = set(articles)
+    if any(a not in known for a in st.session_state.get("ask_articles", [])):
+        st.session_state["ask_articles"] = [a for a in st.session_state["ask_articles"] if a in known]
+    st.sidebar.multiselect(
+        "Only these articles",
+        sorted(articles, key=lambda a: article_label(articles, a).lower()),
+        format_func=lambda a: article_label(articles, a),
+        key="ask_articles",
+        placeholder="All articles",
+    )
+    with st.sidebar.expander("Search options"):
+        st.radio("Match by", list(MODES), format_func=MODES.get, key="ask_mode")
+        st.toggle("Best passage per article", key="ask_per_article")
+        st.toggle("Diversify: skip near-duplicates", key="ask_diversify")
+    return {
+        "k": st.session_state["ask_k"],
+        "articles": st.session_state["ask_articles"],
+        "mode": st.session_state["ask_mode"],
+        "per_article": st.session_state["ask_per_article"],
+        "diversify": st.session_state["ask_diversify"],
+    }
+
+
+def answer_question(shared: state.SharedExplorer, question: str, options: dict) -> Answer:
+    """The answer, restricted to the chosen articles, its relevance judged on what is left.
+
+    The facade ranks every article; with a filter the app asks for a deep
+    ranking (up to MAX_K) and keeps the chosen articles' passages.
+    """
+    k = options["k"]
+    wanted = set(options["articles"])
+    pool = k if not wanted else min(MAX_K, len(shared.passages()))
+    answer = cached_query(
+        str(shared.index_dir),
+        shared.version(),
+        question,
+        pool,
+        options["mode"],
+        options["diversify"],
+        options["per_article"],
+        shared,
+    )
+    if not wanted:
+        return answer
+    hits = [hit for hit in answer.hits if hit.passage.article_id in wanted][:k]
+    hits = [replace(hit, rank=rank) for rank, hit in enumerate(hits, start=1)]
+    if not hits:
+        relevant = False
+    elif hits[0].similarity is not None:
+        relevant = hits[0].similarity >= shared.settings.relevance_threshold
+    else:
+        relevant = answer.relevant
+    return replace(answer, hits=hits, relevant=relevant)
+
+
+def downloads(answer: Answer, articles: dict[str, dict]) -> None:
+    sources = {a: source_name(articles, a) for a in articles}
+    download_buttons(
+        [
+            ("CSV", exports.hits_csv(answer.hits, sources), "passages.csv", "text/csv"),
+            (
+                "JSON",
+                exports.hits_json(answer.question, answer.hits, answer.relevant),
+                "passages.json",
+                "application/json",
+            ),
+            (
+                "Markdown",
+                exports.hits_markdown(answer.question, answer.hits, answer.relevant),
+                "passages.md",
+                "text/markdown",
+            ),
+        ],
+        key="ask-download",
+    )
+
+
+def show_cards(answer: Answer, articles: dict[str, dict]) -> None:
+    for hit in answer.hits:
+        if hit_card(hit, articles, key=f"ask-{hit.passage.passage_id}"):
+            st.session_state[FOCUS_KEY] = hit.passage.passage_id
+            st.switch_page(navigation.page("passages"))
+
+
+def render() -> None:
+    shared = state.shared_explorer()
+    articles = shared.articles()
+    options = sidebar(articles)
+    st.text_input(
+        "Ask a question about the articles",
+        key="question",
+        placeholder=f"e.g. {EXAMPLE}",
+        help="Plain words work best. Press Enter to search.",
+    )
+    question = st.session_state.get("question", "")
+    if not question.strip():
+        st.caption(
+            f"Type a question in your own words and press Enter: the passages that answer it are ranked "
+            f"from all {len(articles)} articles, with the best-matching sentence highlighted."
+        )
+        return
+    try:
+        answer = answer_question(shared, question, options)
+    except ExplorerError as error:
+        st.error(escape_markdown(str(error)))
+        return
+    for notice in answer.notices:
+        st.info(escape_markdown(notice))
+    if not answer.hits:
+        st.warning("Nothing found in the chosen articles. Choose more articles in the sidebar.")
+        return
+    spread = len({hit.passage.article_id for hit in answer.hits})
+    if not answer.relevant:
+        best = answer.hits[0].similarity
+        closeness = f" (best similarity {best:.2f})" if best is not None else ""
+        st.warning(
+            f"**Nothing relevant found** for *{escape_markdown(answer.question)}*: no passage is close enough "
+            f"in meaning to the question{closeness}. "
+            "Try other words, or check the Corpus page for what is indexed."
+        )
+        with st.expander(f"Show the {len(answer.hits)} closest weak matches anyway"):
+            downloads(answer, articles)
+            show_cards(answer, articles)
+        return
+    st.markdown(
+        f"**{len(answer.hits)} passages** from {spread} article{'s' if spread != 1 else ''} "
+        f"for *{escape_markdown(answer.question)}*"
+    )
+    downloads(answer, articles)
+    show_cards(answer, articles)
+
+
+if __name__ == "__main__":
+    render()

@@ -1,0 +1,165 @@
+"""Passages across articles: one passage, its closest passages in every other article, and the overlap heatmap."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from explorer.app import charts, state
+from explorer.app.render import escape_markdown, passage_html, short
+from explorer.app.widgets import FOCUS_KEY, article_label, cached_related, passage_number, source_name
+from explorer.records import Hit, Passage
+
+HEATMAP_KEY = "pa_heatmap"
+
+
+def _by_article(passages: list[Passage]) -> dict[str, list[Passage]]:
+    grouped: dict[str, list[Passage]] = {}
+    for passage in passages:
+        grouped.setdefault(passage.article_id, []).append(passage)
+    return grouped
+
+
+def _apply_focus(by_article: dict[str, list[Passage]]) -> None:
+    """Open the passage another page (or a "Follow" button) asked for, before the pickers are drawn."""
+    focus = st.session_state.pop(FOCUS_KEY, None)
+    for article_id, passages in by_article.items():
+        if any(p.passage_id == focus for p in passages):
+            st.session_state["pa_article"] = article_id
+            st.session_state["pa_passage"] = focus
+            return
+
+
+def _valid_choice(key: str, options: list) -> None:
+    """Drop a remembered choice that is no longer offered (article removed, other article picked)."""
+    if key in st.session_state and st.session_state[key] not in options:
+        del st.session_state[key]
+
+
+def pick_passage(by_article: dict[str, list[Passage]], articles: dict[str, dict]) -> Passage:
+    article_ids = sorted(by_article, key=lambda a: article_label(articles, a).lower())
+    _valid_choice("pa_article", article_ids)
+    left, right = st.columns([2, 3])
+    article_id = left.selectbox(
+        "Article", article_ids, format_func=lambda a: article_label(articles, a), key="pa_article"
+    )
+    own = {p.passage_id: p for p in by_article[article_id]}
+    _valid_choice("pa_passage", list(own))
+    passage_id = right.selectbox(
+        "Passage",
+        list(own),
+        format_func=lambda pid: f"{passage_number(own[pid])}. {short(own[pid].text, 110)}",
+        key="pa_passage",
+    )
+    return own[passage_id]
+
+
+def best_per_article(hits: list[Hit], per_article: int) -> dict[str, list[Hit]]:
+    """The best ``per_article`` hits of each other article, articles ordered by their best hit."""
+    grouped: dict[str, list[Hit]] = {}
+    for hit in hits:
+        matches = grouped.setdefault(hit.passage.article_id, [])
+        if len(matches) < per_article:
+            matches.append(hit)
+    return dict(sorted(grouped.items(), key=lambda item: -item[1][0].score))
+
+
+def columns_per_row(articles: int) -> int:
+    """Side by side, but never narrower than a readable column: 4 articles read better as 2 x 2."""
+    return articles if articles <= 3 else 2 if articles == 4 else 3
+
+
+def side_by_side(grouped: dict[str, list[Hit]], articles: dict[str, dict]) -> None:
+    items = list(grouped.items())
+    per_row = columns_per_row(len(items))
+    for start in range(0, len(items), per_row):
+        columns = st.columns(per_row)
+        for column, (article_id, hits) in zip(columns, items[start : start + per_row]):
+            with column, st.container(border=True):
+                st.markdown(f"**{escape_markdown(article_label(articles, article_id))}**")
+                st.caption(escape_markdown(source_name(articles, article_id)))
+                for hit in hits:
+                    st.markdown(
+                        f"similarity **{hit.score:.2f}** · passage {escape_markdown(passage_number(hit.passage))}"
+                    )
+                    st.html(passage_html(hit.passage.text, clamp=True))
+                    if st.button("Follow this passage", key=f"follow-{hit.passage.passage_id}", icon=":material/east:"):
+                        st.session_state[FOCUS_KEY] = hit.passage.passage_id
+                        st.rerun()
+
+
+def _pair_from_heatmap() -> None:
+    """A click on a heatmap cell selects that pair in the "Compare" picker."""
+    event = st.session_state.get(HEATMAP_KEY)
+    pair = charts.selected_pair(event.selection if event is not None else {})
+    if pair is not None:
+        st.session_state["pa_pair"] = tuple(sorted(pair))
+
+
+def overlap(shared: state.SharedExplorer, articles: dict[str, dict]) -> None:
+    st.subheader("Which articles overlap")
+    article_ids, matrix = shared.article_similarity()
+    if len(article_ids) < 2:
+        st.info("Add a second article to compare articles.")
+        return
+    titles = {a: article_label(articles, a) for a in article_ids}
+    pairs = sorted(
+        ((float(matrix[i, j]), (a, b)) for i, a in enumerate(article_ids) for j, b in enumerate(article_ids) if a < b),
+        reverse=True,
+    )
+    score_of = {pair: score for score, pair in pairs}
+    frame = charts.article_heatmap_frame(article_ids, matrix, titles)
+    st.caption("How much each pair of articles says the same things. Click a cell to see their closest passages.")
+    st.altair_chart(
+        charts.article_heatmap(frame),
+        key=HEATMAP_KEY,
+        on_select=_pair_from_heatmap,
+        selection_mode=charts.PAIR_SELECTION,
+        width="content",
+    )
+    options = [pair for _, pair in pairs]
+    _valid_choice("pa_pair", options)
+    a, b = st.selectbox(
+        "Compare",
+        options,
+        format_func=lambda pair: f"{titles[pair[0]]}  ↔  {titles[pair[1]]}  ({score_of[pair]:.2f})",
+        key="pa_pair",
+    )
+    left, right = st.columns(2)
+    left.markdown(f"**{escape_markdown(titles[a])}**")
+    right.markdown(f"**{escape_markdown(titles[b])}**")
+    for passage_a, passage_b, score in shared.closest_pairs(a, b, k=5):
+        st.caption(f"similarity {score:.2f}")
+        left, right = st.columns(2)
+        with left, st.container(border=True):
+            st.html(passage_html(passage_a.text))
+        with right, st.container(border=True):
+            st.html(passage_html(passage_b.text))
+
+
+def render() -> None:
+    shared = state.shared_explorer()
+    articles = shared.articles()
+    passages = shared.passages()
+    by_article = _by_article(passages)
+    _apply_focus(by_article)
+    per_article = st.sidebar.slider("Matches per article", 1, 5, 2, key="pa_per_article")
+    chosen = pick_passage(by_article, articles)
+    with st.container(border=True):
+        st.caption(
+            f"{escape_markdown(article_label(articles, chosen.article_id))} · passage "
+            f"{escape_markdown(passage_number(chosen))}"
+        )
+        st.html(passage_html(chosen.text))
+    others = len(by_article) - 1
+    st.subheader("Closest passages in each other article")
+    if not others:
+        st.info("This is the only article: there is nothing to compare it with.")
+    else:
+        hits = cached_related(str(shared.index_dir), shared.version(), chosen.passage_id, len(passages), shared)
+        side_by_side(best_per_article(hits, per_article), articles)
+    st.divider()
+    overlap(shared, articles)
+
+
+if __name__ == "__main__":
+    render()

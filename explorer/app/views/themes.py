@@ -1,0 +1,150 @@
+"""Themes: what the articles keep talking about, which articles carry it, and the passages behind it."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from explorer.app import charts, exports, state
+from explorer.app.render import escape_markdown, passage_html
+from explorer.app.widgets import article_label, download_buttons, passage_number, theme_level
+from explorer.records import Theme
+
+THEME_TABLE_KEY = "th_table"
+TAB_KEY = "th_tab"
+OVERVIEW_TAB = "Overview"
+DETAIL_TAB = "Passages of a theme"
+
+
+def overview_table(themes: list[Theme], articles: dict[str, dict]) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "theme": [charts.theme_name(t) for t in themes],
+            "passages": [t.size for t in themes],
+            "articles": [len(t.article_ids) for t in themes],
+            "keywords": [", ".join(t.keywords[:8]) for t in themes],
+            "in": ["; ".join(article_label(articles, a) for a in t.article_ids) for t in themes],
+        }
+    )
+
+
+def _theme_from_table(themes: list[Theme]) -> None:
+    """A click on a row of the overview opens that theme below."""
+    event = st.session_state.get(THEME_TABLE_KEY)
+    rows = event.selection.rows if event is not None else []
+    if rows:
+        st.session_state["th_theme"] = themes[rows[0]].theme_id
+        st.session_state[TAB_KEY] = DETAIL_TAB
+
+
+def theme_detail(theme: Theme, articles: dict[str, dict]) -> None:
+    """The theme's passages grouped by article, the most central ones first."""
+    if theme.keywords:
+        st.markdown("**Keywords:** " + escape_markdown(", ".join(theme.keywords)))
+    central = {pid: rank for rank, pid in enumerate(theme.representative_ids)}
+    for article_id in sorted(theme.article_ids, key=lambda a: article_label(articles, a).lower()):
+        members = [p for p in theme.passages if p.article_id == article_id]
+        members.sort(key=lambda p: (central.get(p.passage_id, len(central)), p.start))
+        with st.container(border=True):
+            st.markdown(
+                f"**{escape_markdown(article_label(articles, article_id))}** · "
+                f"{len(members)} passage{'s' if len(members) != 1 else ''}"
+            )
+            for passage in members:
+                marker = " · central to the theme" if passage.passage_id in central else ""
+                st.caption(f"passage {escape_markdown(passage_number(passage))}{marker}")
+                st.html(passage_html(passage.text))
+
+
+def render() -> None:
+    shared = state.shared_explorer()
+    articles = shared.articles()
+    level = theme_level(shared)
+    themes = shared.themes(level)
+    named = [t for t in themes if t.theme_id >= 0]
+    unassigned = sum(t.size for t in themes if t.theme_id < 0)
+    titles = {a: article_label(articles, a) for a in articles}
+    st.markdown(
+        f"**{len(named)} themes** over {sum(t.size for t in themes)} passages in {len(articles)} articles"
+        + (
+            f"; {unassigned} {'passage belongs' if unassigned == 1 else 'passages belong'} to no theme."
+            if unassigned
+            else "."
+        )
+    )
+    download_buttons(
+        [
+            ("CSV", exports.themes_csv(themes), "themes.csv", "text/csv"),
+            ("JSON", exports.themes_json(themes), "themes.json", "application/json"),
+            ("Markdown", exports.themes_markdown(themes, titles), "themes.md", "text/markdown"),
+        ],
+        key="themes-download",
+    )
+    if not named:
+        st.info("No themes yet: themes need more passages. Add articles on the Corpus page.")
+    order = [charts.theme_name(t) for t in themes]
+    overview, detail = st.tabs([OVERVIEW_TAB, DETAIL_TAB], key=TAB_KEY, on_change="rerun")
+    if overview.open:
+        with overview:
+            show_overview(shared, level, themes, named, articles, order, titles)
+    if detail.open:
+        with detail:
+            show_theme(themes, articles)
+
+
+def show_overview(
+    shared: state.SharedExplorer,
+    level: int | None,
+    themes: list[Theme],
+    named: list[Theme],
+    articles: dict[str, dict],
+    order: list[str],
+    titles: dict[str, str],
+) -> None:
+    st.caption("Click a row to read that theme's passages.")
+    st.dataframe(
+        overview_table(themes, articles),
+        hide_index=True,
+        width="stretch",
+        on_select=lambda: _theme_from_table(themes),
+        selection_mode="single-row",
+        key=THEME_TABLE_KEY,
+        column_config={
+            "theme": st.column_config.TextColumn("theme", width="medium"),
+            "passages": st.column_config.NumberColumn("passages", width="small"),
+            "articles": st.column_config.NumberColumn("articles", width="small"),
+            "keywords": st.column_config.TextColumn("top keywords", width="large"),
+            "in": st.column_config.TextColumn("articles it spans", width="large"),
+        },
+    )
+    st.subheader("Themes × articles")
+    st.caption("How many passages of each theme each article has.")
+    names = {t.theme_id: charts.theme_name(t) for t in themes}
+    frame = charts.theme_article_frame(shared.theme_article_matrix(level), names, titles)
+    article_order = sorted(set(frame["article"]), key=str.lower)
+    st.altair_chart(charts.theme_article_heatmap(frame, order, article_order), width="stretch")
+    keywords = charts.keyword_frame(named)
+    if not keywords.empty:
+        st.subheader("Top keywords")
+        st.caption("Each bar: the share of the theme's passages that use the keyword.")
+        st.altair_chart(charts.keyword_bars(keywords, order, columns=3))
+
+
+def show_theme(themes: list[Theme], articles: dict[str, dict]) -> None:
+    ids = [t.theme_id for t in themes]
+    if st.session_state.get("th_theme") not in ids:
+        st.session_state.pop("th_theme", None)
+    by_id = {t.theme_id: t for t in themes}
+    chosen = st.selectbox(
+        "Theme",
+        ids,
+        format_func=lambda i: (
+            f"{charts.theme_name(by_id[i])} · {by_id[i].size} passages · {len(by_id[i].article_ids)} articles"
+        ),
+        key="th_theme",
+    )
+    theme_detail(by_id[chosen], articles)
+
+
+if __name__ == "__main__":
+    render()

@@ -1,0 +1,123 @@
+"""Pieces several pages share: passage cards, download buttons, cached answers.
+
+Everything that shows article text goes through :mod:`explorer.app.render`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from explorer.app.render import escape_markdown, passage_html
+from explorer.app.state import SharedExplorer
+from explorer.records import Answer, Hit, Passage
+
+FOCUS_KEY = "focus_passage"
+"""Session key: the passage the "Passages across articles" page should open with."""
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def cached_query(
+    index_dir: str,
+    version: str,
+    question: str,
+    k: int,
+    mode: str,
+    diversify: bool,
+    per_article: bool,
+    _explorer: SharedExplorer,
+) -> Answer:
+    """Answers are kept per index generation, so reruns (a click on a download) cost nothing."""
+    return _explorer.query(question, k=k, mode=mode, diversify=diversify, per_article=per_article)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def cached_related(index_dir: str, version: str, passage_id: str, k: int, _explorer: SharedExplorer) -> list[Hit]:
+    return _explorer.related(passage_id, k=k)
+
+
+def source_name(articles: dict[str, dict], article_id: str) -> str:
+    """The file an article came from, without the folders (shorter, and enough to find it)."""
+    source = articles.get(article_id, {}).get("source_path", "")
+    return Path(source).name if source else article_id
+
+
+def passage_number(passage: Passage) -> str:
+    """The passage's position in its article, counted from 1 (id ``article:007`` -> ``8``)."""
+    tail = passage.passage_id.rsplit(":", 1)[-1]
+    return str(int(tail) + 1) if tail.isdigit() else tail
+
+
+def hit_card(
+    hit: Hit,
+    articles: dict[str, dict],
+    key: str,
+    related_action: bool = True,
+    show_rank: bool = True,
+) -> bool:
+    """One result as a bordered card; returns True when its "related" button was pressed."""
+    passage = hit.passage
+    with st.container(border=True):
+        rank = f"{hit.rank}\\. " if show_rank else ""
+        head, action = st.columns([5, 1], vertical_alignment="center")
+        head.markdown(f"**{rank}{escape_markdown(passage.title)}**")
+        pressed = related_action and action.button(
+            "Related ↗",
+            key=f"related-{key}",
+            help="Passages in other articles that say the same or a related thing",
+            width="stretch",
+        )
+        details = [
+            escape_markdown(source_name(articles, passage.article_id)),
+            f"passage {escape_markdown(passage_number(passage))}",
+            f"score {hit.score:.3f}",
+        ]
+        if hit.similarity is not None:
+            details.append(f"similarity {hit.similarity:.2f}")
+        st.caption(" · ".join(details))
+        st.html(passage_html(passage.text, hit.highlight))
+    return bool(pressed)
+
+
+def download_buttons(files: list[tuple[str, str, str, str]], key: str) -> None:
+    """A row of download buttons: (label, data, file name, MIME type)."""
+    columns = st.columns(len(files) + 2)
+    for column, (label, data, name, mime) in zip(columns, files):
+        column.download_button(
+            label,
+            data,
+            file_name=name,
+            mime=mime,
+            key=f"{key}-{name}",
+            width="stretch",
+            icon=":material/download:",
+            on_click="ignore",  # a download needs no rerun
+        )
+
+
+def article_label(articles: dict[str, dict], article_id: str) -> str:
+    """What a picker shows for an article: its title (plain text; pickers do not render Markdown)."""
+    return articles.get(article_id, {}).get("title") or article_id
+
+
+def theme_level(shared: SharedExplorer) -> int | None:
+    """The sidebar's "how many themes" control, shared by the Themes and Map pages.
+
+    Fewer themes are broader ones: the finest themes merged along the hierarchy
+    built at index time (instant, no refit). ``None`` means the finest level.
+    """
+    finest = shared.theme_count()
+    if finest <= 2:
+        return None
+    if st.session_state.get("theme_count") not in range(2, finest + 1):
+        st.session_state.pop("theme_count", None)
+    count = st.sidebar.slider(
+        "Number of themes",
+        2,
+        finest,
+        finest,
+        key="theme_count",
+        help="Fewer themes are broader: similar themes are merged, as in a topic hierarchy.",
+    )
+    return None if count >= finest else count

@@ -1,0 +1,83 @@
+"""Chart data and selections: what the heatmaps and the map show, and what a click or box selects."""
+
+import numpy as np
+import pandas as pd
+
+from explorer.app import charts
+from explorer.explorer import ThemeArticleMatrix
+from explorer.records import Passage, Theme
+
+
+def _passage(article: str, i: int, text: str = "text") -> Passage:
+    return Passage(f"{article}:{i:03d}", article, article.upper(), text, 0, len(text))
+
+
+def _themes() -> list[Theme]:
+    a0, a1, b0, b1 = _passage("a", 0), _passage("a", 1), _passage("b", 0), _passage("b", 1)
+    return [
+        Theme(0, "first", ["x"], [a0, a1, b0], ["a", "b"]),
+        Theme(-1, "unassigned", [], [b1], ["b"]),
+    ]
+
+
+def test_theme_article_frame_lists_the_non_empty_cells_of_the_matrix():
+    matrix = ThemeArticleMatrix(
+        theme_ids=[0, -1], labels=["first", "unassigned"], article_ids=["a", "b"], counts=np.array([[2, 1], [0, 1]])
+    )
+    names = {0: "1. first", -1: "unassigned"}
+    frame = charts.theme_article_frame(matrix, names, {"a": "A", "b": "B"})
+    counts = {(row.theme, row.article): row.passages for row in frame.itertuples()}
+    assert counts == {("1. first", "A"): 2, ("1. first", "B"): 1, ("unassigned", "B"): 1}
+    assert charts.theme_article_heatmap(frame, ["1. first", "unassigned"], ["A", "B"]).to_dict()
+
+
+def test_article_heatmap_leaves_the_diagonal_empty():
+    matrix = np.array([[1.0, 0.4], [0.4, 1.0]])
+    frame = charts.article_heatmap_frame(["a", "b"], matrix, {"a": "A", "b": "B"})
+    diagonal = frame[frame["a"] == frame["b"]]
+    assert diagonal["overlap"].isna().all()
+    assert frame[(frame["a"] == "a") & (frame["b"] == "b")]["overlap"].item() == 0.4
+    spec = charts.article_heatmap(frame).to_dict()
+    assert spec["params"][0]["name"] == charts.PAIR_SELECTION
+
+
+def test_a_clicked_cell_selects_a_pair_but_the_diagonal_does_not():
+    assert charts.selected_pair({charts.PAIR_SELECTION: [{"a": "x", "b": "y"}]}) == ("x", "y")
+    assert charts.selected_pair({charts.PAIR_SELECTION: [{"a": "x", "b": "x"}]}) is None
+    assert charts.selected_pair({}) is None
+
+
+def test_map_selection_by_click_and_by_box():
+    frame = pd.DataFrame({"row": [0, 1, 2, 3], "x": [0.0, 1.0, 2.0, 3.0], "y": [0.0, 1.0, 2.0, 3.0]})
+    assert charts.selected_rows({charts.MAP_POINT: [{"row": 3}, {"row": 0}]}, frame) == [0, 3]
+    box = {charts.MAP_BRUSH: {"x": [2.5, 0.5], "y": [0.5, 2.5]}}  # corners in any order
+    assert charts.selected_rows(box, frame) == [1, 2]
+    assert charts.selected_rows({charts.MAP_POINT: [], charts.MAP_BRUSH: {}}, frame) == []
+
+
+def test_map_frame_has_one_row_per_passage_with_its_theme():
+    themes = _themes()
+    passages = [_passage("a", 0), _passage("a", 1), _passage("b", 0), _passage("b", 1, "<script>x</script> " * 20)]
+    frame = charts.map_frame(np.zeros((4, 2), dtype=np.float32), passages, themes, {"a": "A", "b": "B"})
+    assert list(frame["theme"]) == ["1. first", "1. first", "1. first", "unassigned"]
+    assert frame["start"].str.len().max() <= 140
+    spec = charts.passage_map(frame, ["1. first", "unassigned"]).to_dict()
+    assert {p["name"] for p in spec["params"]} == {charts.MAP_POINT, charts.MAP_BRUSH}
+    assert spec["encoding"]["color"]["scale"]["range"][-1] == charts.UNASSIGNED_COLOUR
+
+
+def test_keyword_mentions_count_passages_with_the_labeler_tokens():
+    texts = [
+        "The commander of the Revolutionary Guards spoke.",
+        "General Soleimani, a commander, visited.",
+        "Gene therapy is not about the military.",
+    ]
+    # Two-word keywords are adjacent words; "gen" must not match "General" or "Gene".
+    texts.append("Iraq’s army and Iraq's police")
+    assert charts.keyword_mentions(["commander", "Revolutionary Guards", "gen", "iraq’s"], texts) == [2, 1, 0, 1]
+
+
+def test_keyword_frame_skips_the_unassigned_group():
+    frame = charts.keyword_frame(_themes())
+    assert set(frame["theme"]) == {"1. first"}
+    assert charts.keyword_bars(frame, ["1. first"]).to_dict()

@@ -1,0 +1,80 @@
+"""Untrusted article text reaches the page only escaped, with highlights added after escaping."""
+
+from html.parser import HTMLParser
+
+import pytest
+
+from explorer.app.render import escape_markdown, highlight_html, passage_html, short
+
+HOSTILE = (
+    '<script>window.__pwned = 1</script> <img src=x onerror="window.__pwned = 2"> '
+    "[click](javascript:alert(1)) ![pixel](http://tracker.example/p.png) **bold** <b>tag</b> & &amp; \"q\" 'a'"
+)
+
+
+class _Tags(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[str] = []
+        self.attributes: list[tuple[str, str | None]] = []
+        self.text = ""
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        self.attributes.extend(attrs)
+
+    def handle_data(self, data):
+        self.text += data
+
+
+def _parse(markup: str) -> _Tags:
+    parser = _Tags()
+    parser.feed(markup)
+    parser.close()
+    return parser
+
+
+def test_passage_html_contains_only_our_own_tags():
+    parsed = _parse(passage_html(HOSTILE, (0, 40)))
+    assert set(parsed.tags) <= {"style", "div", "mark", "br"}
+    assert [name for name, _ in parsed.attributes] == ["class"]
+    assert "<script>window.__pwned = 1</script>" in parsed.text  # shown as text, not run
+
+
+@pytest.mark.parametrize("span", [(0, 8), (9, 40), (len(HOSTILE) - 5, len(HOSTILE)), (3, 4)])
+def test_highlight_marks_exactly_the_span_and_escapes_every_piece(span):
+    markup = highlight_html(HOSTILE, span)
+    parsed = _parse(markup)
+    assert parsed.tags == ["mark"]
+    assert parsed.text == HOSTILE  # nothing lost, nothing added
+    start = markup.index("<mark>") + len("<mark>")
+    marked = _parse(markup[start : markup.index("</mark>")]).text
+    assert marked == HOSTILE[span[0] : span[1]]
+
+
+def test_a_span_inside_an_entity_cannot_break_it():
+    text = "Tom & Jerry <b>"
+    markup = highlight_html(text, (4, 5))  # just the ampersand
+    assert markup == "Tom <mark>&amp;</mark> Jerry &lt;b&gt;"
+
+
+@pytest.mark.parametrize("span", [None, (5, 5), (-1, 3), (3, 2), (0, 10_000)])
+def test_missing_or_bad_spans_show_plain_escaped_text(span):
+    markup = highlight_html("a <b> c", span)
+    assert markup == "a &lt;b&gt; c"
+
+
+def test_paragraphs_survive_as_line_breaks():
+    assert highlight_html("one\n\ntwo\nthree", None) == "one<br><br>two<br>three"
+
+
+def test_escape_markdown_neutralises_links_images_html_and_emphasis():
+    escaped = escape_markdown(HOSTILE)
+    assert "<" not in escaped and ">" not in escaped.replace("\\>", "")
+    assert "](" not in escaped and "![" not in escaped and "**" not in escaped
+    assert "\\[click\\]\\(javascript:alert\\(1\\)\\)" in escaped.replace("\\:", ":")
+
+
+def test_short_flattens_and_cuts():
+    assert short("a\n\nb  c") == "a b c"
+    assert short("word " * 50, 20).endswith("…") and len(short("word " * 50, 20)) <= 20

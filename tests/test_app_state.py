@@ -1,0 +1,65 @@
+"""One explorer shared by every browser session: concurrent questions, one build at a time, reloads."""
+
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from explorer.app.state import Builder, SharedExplorer
+from explorer.errors import ExplorerError
+from explorer.explorer import Explorer
+from explorer.settings import Settings
+
+QUESTIONS = [
+    "which armed groups does Tehran work through?",
+    "Iranian troops crossing the border",
+    "training Iraqi armed forces",
+    "nuclear negotiations with the United States",
+]
+
+
+def test_concurrent_questions_get_the_same_answers_as_one_at_a_time(seed_index_dir, real_embedder):
+    explorer = Explorer(Settings(index_dir=seed_index_dir), embedder=real_embedder)
+    shared = SharedExplorer(explorer)
+    expected = {q: [h.passage.passage_id for h in explorer.ask(q, k=5)] for q in QUESTIONS}
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        answers = list(pool.map(lambda q: (q, shared.ask(q, k=5)), QUESTIONS * 2))
+    for question, hits in answers:
+        assert [h.passage.passage_id for h in hits] == expected[question]
+
+
+def test_a_second_build_at_the_same_time_is_refused(fake_explorer, small_corpus):
+    explorer = fake_explorer()
+    explorer.build()
+    builder = Builder(explorer.settings, SharedExplorer(explorer))
+    started, release = threading.Event(), threading.Event()
+
+    def slow_task(_explorer):
+        started.set()
+        release.wait(10)
+        return "done"
+
+    worker = threading.Thread(target=lambda: builder.run(slow_task))
+    worker.start()
+    assert started.wait(10)
+    assert builder.busy
+    with pytest.raises(ExplorerError, match="another build is running"):
+        builder.run(lambda _explorer: "second")
+    release.set()
+    worker.join(10)
+    assert builder.run(lambda _explorer: "after") == "after"
+
+
+def test_the_shared_explorer_sees_a_build_made_elsewhere(fake_explorer, small_corpus):
+    explorer = fake_explorer()
+    explorer.build()
+    shared = SharedExplorer(explorer)
+    shared.warm_up()
+    before = shared.version()
+    assert not shared.refresh_if_rebuilt()
+    (small_corpus / "tea.txt").write_text("Tea\n\nGreen tea leaves are steamed and dried after the harvest.\n")
+    time.sleep(0.01)
+    fake_explorer().build()  # another process's explorer on the same index directory
+    assert shared.refresh_if_rebuilt()
+    assert shared.version() != before and "tea" in shared.articles()

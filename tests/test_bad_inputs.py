@@ -1,0 +1,76 @@
+"""A folder of broken and hostile inputs goes through the real CLI: warnings, never tracebacks."""
+
+import json
+import subprocess
+import sys
+
+from .test_corpus import minimal_pdf
+
+
+def run(*args):
+    return subprocess.run([sys.executable, "-m", "explorer.cli", *args], capture_output=True, text=True, timeout=600)
+
+
+def test_broken_files_are_reported_and_good_records_indexed(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "good.txt").write_text("Good article\n\nThe river flooded the valley after a week of heavy rain.\n")
+    (corpus / "copy.txt").write_text("Good article\n\nThe river flooded the valley after a week of heavy rain.\n")
+    (corpus / "empty.txt").write_text("")
+    (corpus / "binary.txt").write_bytes(b"\x00\x01\x02\x03" * 100)
+    (corpus / "latin.txt").write_bytes(b"Caf\xe9 news\n\nThe caf\xe9 opened again \x81\x8d after repairs.")
+    (corpus / "scripts.html").write_text("<html><script>alert(1)</script><script>x()</script></html>")
+    (corpus / "scan.pdf").write_bytes(minimal_pdf("").replace(b"() Tj", b""))
+    (corpus / "records.jsonl").write_text(
+        json.dumps({"id": "r1", "text": "A record about mountain glaciers retreating."})
+        + "\n{not json\n"
+        + json.dumps({"id": "r2"})
+        + "\n"
+        + json.dumps({"id": "r3", "text": "Emoji 🚀 and right-to-left مرحبا بالعالم text survive."})
+        + "\n"
+    )
+    (corpus / "rows.csv").write_text("id,title,text\nc1,Row,A good row about trains.\nc2,Bad,too,many,fields\n")
+    (corpus / "giant-line.txt").write_text("Giant\n\n" + "word " * 60000)
+    (corpus / "hostile.md").write_text(
+        "Hostile <script>window.__pwned=1</script>\n\n<img src=x onerror=alert(1)> [click](javascript:alert(1)) "
+        "**bold** and a very long token " + "A" * 5000 + "\n"
+    )
+    index = tmp_path / "index"
+    result = run("build", str(corpus), "--index", str(index))
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("warning:")]
+    joined = "\n".join(warnings)
+    for expected in (
+        "empty.txt",
+        "binary.txt",
+        "scripts.html",
+        "scan.pdf",
+        "records.jsonl",
+        "rows.csv",
+        "same text as",
+    ):
+        assert expected in joined, expected
+    assert "latin.txt" in joined  # decoded with replacements, and said so
+    passages = json.loads(run("passages", "--index", str(index), "--json").stdout)
+    ids = {p["article_id"] for p in passages}
+    assert {"latin", "r1", "r3", "c1", "giant-line", "hostile"} <= ids
+    assert len({"good", "copy"} & ids) == 1 and "r2" not in ids
+    assert max(len(p["text"]) for p in passages) <= 4000
+
+    answer = run("ask", "🚀 مرحبا", "--index", str(index), "--json")
+    assert answer.returncode == 0
+    assert json.loads(answer.stdout)[0]["article_id"] == "r3"
+
+
+def test_only_broken_files_is_one_clear_error(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "empty.txt").write_text("   \n")
+    (corpus / "binary.md").write_bytes(b"\x00" * 50)
+    result = run("build", str(corpus), "--index", str(tmp_path / "index"))
+    assert result.returncode != 0
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and "no readable documents" in errors[0]
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "index" / "manifest.json").exists()

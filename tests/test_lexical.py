@@ -1,0 +1,29 @@
+from explorer.lexical import LexicalIndex
+
+
+def test_exact_rare_names_score_and_stop_words_do_not():
+    index = LexicalIndex.build(
+        ["Kataib Hezbollah fired rockets at the base.", "The militias of Iraq grew.", "Bread and butter."]
+    )
+    scores = index.scores("Kataib")
+    assert scores[0] > 0 and scores[1] == 0 and scores[2] == 0
+    assert not index.scores("the and of").any()
+    assert not index.scores("zzzunknown").any()
+
+
+def test_stemming_matches_word_forms():
+    index = LexicalIndex.build(["The militias attacked.", "A baker bakes bread."])
+    assert index.scores("militia attack")[0] > 0
+
+
+def test_save_and_load_round_trip(tmp_path):
+    index = LexicalIndex.build(["alpha beta", "gamma delta"])
+    index.save(tmp_path / "bm25")
+    loaded = LexicalIndex.load(tmp_path / "bm25", 2)
+    assert (loaded.scores("gamma") == index.scores("gamma")).all()
+
+
+def test_unicode_and_empty_texts():
+    index = LexicalIndex.build(["مرحبا بالعالم", "", "emoji 🚀 launch"])
+    assert index.scores("بالعالم")[0] > 0
+    assert index.scores("launch")[2] > 0
