@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import signal
 import socket
 import subprocess
-import sys
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench.common import REPO
+from explorer.app.launch import streamlit_command
 
 CHROMIUM = "/usr/bin/chromium"
 """Debian's Chromium, driven by Playwright (never `playwright install`)."""
@@ -84,12 +85,17 @@ def running_app(index: Path, corpus: Path, log: Path | None = None) -> Iterator[
     """
     env = {**os.environ, "EXPLORER_INDEX": str(index), "EXPLORER_CORPUS": str(corpus), "HF_HUB_OFFLINE": "1"}
     port = free_port()
-    command = [sys.executable, "-m", "streamlit", "run", str(REPO / "streamlit_app.py")]
-    command += ["--server.address", "127.0.0.1", "--server.port", str(port), "--server.headless", "true"]
-    command += ["--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
+    # setpriv (util-linux) makes the kernel SIGTERM the server if this process is killed outright (SIGKILL).
+    command = ["setpriv", "--pdeathsig", "TERM"] if shutil.which("setpriv") else []
+    command += streamlit_command("127.0.0.1", port, REPO / "streamlit_app.py")
     with open(log or os.devnull, "w") as output:
         server = subprocess.Popen(
-            command, cwd=REPO, env=env, stdout=output, stderr=subprocess.STDOUT, start_new_session=True
+            command,
+            cwd=REPO,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group: stopping it stops all it started
         )
     url = f"http://127.0.0.1:{port}"
     try:

@@ -37,6 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.app_server import running_app, stop_on_sigterm  # noqa: E402
 from bench.common import CACHE, REPO, median, percentile, write_section  # noqa: E402
+from bench.cpu_usage import CpuUse  # noqa: E402
 from bench.load_users import Expected, LoadRun, Phase, drive  # noqa: E402
 from explorer.app.widgets import passage_number, source_name  # noqa: E402
 from explorer.explorer import Explorer  # noqa: E402
@@ -105,43 +106,74 @@ def _throughput(phase: Phase) -> float:
     return len(_correct(phase)) / phase.window if phase.window else float("nan")
 
 
-def _phase_row(phase: Phase) -> str:
+def _answers_row(phase: Phase) -> str:
     ok = _correct(phase)
     wrong = sum(a.outcome == "wrong" for a in phase.asked)
     errors = sum(a.outcome == "error" for a in phase.asked)
     per_user = [sum(a.user == u and a.outcome == "ok" for a in phase.asked) for u in range(phase.users)]
-    health = phase.health
-    cpu = phase.cpu
-    cores = f"{cpu.server_cores:.2f} / {cpu.client_cores:.2f} / {cpu.machine_cores:.2f}" if cpu else "–"
-    per_answer = _ms(cpu.server_seconds / len(ok)) if cpu and ok else "–"
+    headline = [a.headline for a in phase.asked if a.outcome == "ok"]
     return (
         f"| {phase.users} | {phase.window:.0f} s | {len(ok)} | {wrong} | {errors} | {min(per_user)}–{max(per_user)} "
         f"| **{_throughput(phase):.2f}/s** | {_ms(median(ok))} | **{_ms(percentile(ok, 0.95))}** "
-        f"| {_ms(max(ok, default=float('nan')))} "
-        f"| {_ms(median(health))} / **{_ms(percentile(health, 0.95))}** / {_ms(max(health, default=float('nan')))} "
-        f"({len(health)}, {len(phase.health_failures)} failed) "
-        f"| {_ms(median(phase.page_loads))} ({len(phase.page_loads)}) | {cores} | {per_answer} |"
+        f"| {_ms(max(ok, default=float('nan')))} | {_ms(median(headline))} |"
     )
 
 
+def _responsiveness_row(phase: Phase) -> str:
+    health, cpu, ok = phase.health, phase.cpu, _correct(phase)
+    cores = f"{cpu.server_cores:.2f} / {cpu.client_cores:.2f} / {cpu.machine_cores:.2f}" if cpu else "–"
+    per_answer = _ms(cpu.server_seconds / len(ok)) if cpu and ok else "–"
+    loads = phase.page_loads
+    return (
+        f"| {phase.users} | {_ms(median(health))} / **{_ms(percentile(health, 0.95))}** / "
+        f"{_ms(max(health, default=float('nan')))} | {len(health)} / {len(phase.health_failures)} "
+        f"| {_ms(max(loads, default=float('nan')))} ({len(loads)}, {len(phase.page_load_failures)} failed) "
+        f"| {cores} | {per_answer} |"
+    )
+
+
+def _ratio(a: float, b: float) -> float:
+    return a / b if b else float("nan")
+
+
+def _largest_other(cpu: CpuUse) -> str:
+    others = cpu.machine_cores - cpu.server_cores - cpu.client_cores
+    if cpu.client_cores >= others:
+        return "the browsers simulating the users (real users' browsers run on their own machines)"
+    return "other jobs on the machine"
+
+
 def _comparison(run: LoadRun) -> str:
-    """The many-users phase against the one-user phase of the same run, and where the CPU went."""
+    """The many-users phase against the one-user phase of the same run, and where the time and CPU went."""
     base, load = run.phases[0], run.phases[-1]
+    latency = median(_correct(load))
+    headline = median([a.headline for a in load.asked if a.outcome == "ok"])
     sentences = [
-        f"With {load.users} users the app answered {_throughput(load) / _throughput(base):.2f}× the questions per "
-        f"second of one user, at {percentile(_correct(load), 0.95) / percentile(_correct(base), 0.95):.1f}× the "
-        f"p95 latency (both phases in this run)."
+        f"With {load.users} users the app answered {_ratio(_throughput(load), _throughput(base)):.2f}× the "
+        f"questions per second of one user, at "
+        f"{_ratio(percentile(_correct(load), 0.95), percentile(_correct(base), 0.95)):.1f}× the p95 latency "
+        f"(both phases in this run). Of the {load.users}-user median latency ({_ms(latency)}), "
+        f"{_ms(headline)} passed before the answer's headline appeared: the server's share (the rerun, "
+        f"waiting for the shared explorer's lock while other sessions' questions run, the query); the rest is "
+        f"sending and drawing the ten cards."
     ]
     if load.cpu:
         cpu = load.cpu
         sentences.append(
-            f"Meanwhile the machine's {os.cpu_count()} cores were {cpu.machine_cores:.2f} cores busy on average: "
-            f"the server {cpu.server_cores:.2f}, the simulated users' Chromium and Playwright {cpu.client_cores:.2f}, "
-            f"other jobs on the machine the rest. Questions take turns on the one shared explorer's lock, so "
-            f"the latency a user sees is mostly waiting for the CPU and for the other sessions' questions."
+            f"The machine's {os.cpu_count()} cores were {cpu.machine_cores:.2f} cores busy on average during the "
+            f"{load.users}-user phase: the server {cpu.server_cores:.2f}, the simulated users' Chromium and "
+            f"Playwright {cpu.client_cores:.2f}, other jobs on the machine the rest. "
+            + (
+                f"With no idle CPU left, the queue in front of the lock is the server waiting for CPU time, most of "
+                f"which went to {_largest_other(cpu)}."
+                if cpu.machine_cores >= 0.95 * (os.cpu_count() or 1)
+                else "The machine had idle CPU, so the queue is not CPU starvation alone."
+            )
         )
     sentences.append(
-        f"The health endpoint answered in p50 {_ms(median(run.health_idle))} on the idle server before the run. "
+        f"On the idle server before the run the health endpoint answered in p50 {_ms(median(run.health_idle))} "
+        f"and a new visitor's page loaded in {_ms(median(run.page_load_idle))} (median of "
+        f"{len(run.page_load_idle)}). "
         f"Opening the first page of the fresh server (it loads the model and the index; not counted above) "
         f"took {run.cold_page:.1f} s."
     )
@@ -165,12 +197,15 @@ def report(run: LoadRun, args: argparse.Namespace, build, found: int, total: int
         f"top title and text, and the same relevance verdict. (Whether that top passage is the one the seed set "
         f"expects is search quality, not load: the facade has it in its top 5 for {found}/{total} questions.)",
         "",
-        "| users | measured for | answers correct | wrong | errors | correct per user (min–max) | throughput "
-        "| p50 latency | p95 latency | max latency | `/_stcore/health` p50 / p95 / max (probes, failed) "
-        "| new visitor's page load, median (loads) | CPU cores: server / browsers / machine "
-        "| server CPU per answer |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
-        *(_phase_row(phase) for phase in run.phases),
+        "| users | measured for | correct answers | wrong | errors | correct per user (min–max) | throughput "
+        "| p50 latency | p95 latency | max latency | p50 to the headline (server's share) |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        *(_answers_row(phase) for phase in run.phases),
+        "",
+        "| users | `/_stcore/health` p50 / p95 / max | probes / failed | new visitor's page load, max (loads) "
+        "| CPU cores used: server / browsers / whole machine | server CPU per answer |",
+        "|---:|---:|---:|---:|---:|---:|",
+        *(_responsiveness_row(phase) for phase in run.phases),
         "",
         f"**Result: {'pass' if not failures else 'FAIL'}** — "
         + (

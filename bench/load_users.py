@@ -3,8 +3,9 @@
 Each user is its own Chromium browser context (its own Streamlit session),
 asking the seed questions back to back in its own shuffled order until the
 time budget or the question budget is spent. Meanwhile a probe requests
-``/_stcore/health`` once a second: if the server's event loop were starved
-by the queries, that is where it would show.
+``/_stcore/health`` once a second (if the server's event loop were starved by
+the queries, that is where it would show) and a new visitor opens the app
+every 10 s.
 
 Every question is new to the server's answer cache (``st.cache_data`` keys on
 the raw text): repeats of a question get extra trailing spaces, which the
@@ -26,6 +27,8 @@ from bench.app_server import CHROMIUM, CHROMIUM_ARGS, App
 from bench.cpu_usage import CpuSnapshot, CpuUse
 
 QUESTION_BOX = "Ask a question about the articles"
+LOCAL_ONLY = "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"
+"""The browser cannot resolve any host name: it can reach the app on 127.0.0.1 and nothing else."""
 
 # Done when Streamlit has finished the rerun for this question: the app root says
 # the script is not running, no element is left over from the previous run
@@ -39,6 +42,15 @@ DONE_JS = """(question) => {
     if (document.querySelector('[data-testid="stException"], [data-testid="stAlertContentError"]')) return 'error';
     const main = document.querySelector('[data-testid="stMain"]');
     return main && main.textContent.includes('for ' + question) ? 'answer' : false;
+}"""
+
+# The first part of the answer: the headline comes right after the query returns,
+# so Enter-to-headline is the server's share (rerun, waiting for the lock, the
+# query) and headline-to-done is sending and drawing the cards.
+HEADLINE_JS = """(question) => {
+    if (document.querySelector('[data-testid="stException"], [data-testid="stAlertContentError"]')) return true;
+    const main = document.querySelector('[data-testid="stMain"]');
+    return main && main.textContent.includes('for ' + question);
 }"""
 
 # The cards in page order: the caption names the source file and passage number.
@@ -74,7 +86,8 @@ class Asked:
     question: str
     variant: int  # trailing spaces added so the server's answer cache cannot serve it
     started: float  # seconds since the load started
-    seconds: float
+    seconds: float  # Enter to the complete answer on screen
+    headline: float  # Enter to the answer's headline: the server's share
     outcome: str  # "ok", "wrong" or "error"
     detail: str = ""
 
@@ -98,6 +111,7 @@ class Phase:
 class LoadRun:
     cold_page: float = 0.0  # the first page of a fresh server: it loads the model and the index
     health_idle: list[float] = field(default_factory=list)
+    page_load_idle: list[float] = field(default_factory=list)
     phases: list[Phase] = field(default_factory=list)
 
 
@@ -159,22 +173,24 @@ async def _open(browser: Browser, url: str, timeout_ms: int) -> Page:
     return page
 
 
-async def _ask(page: Page, expected: Expected, variant: int, timeout_ms: int) -> tuple[float, str, str]:
-    """Ask one question; (seconds from Enter to the answer on screen, outcome, what was wrong)."""
+async def _ask(page: Page, expected: Expected, variant: int, timeout_ms: int) -> tuple[float, float, str, str]:
+    """Ask one question: seconds to the complete answer and to its headline, outcome, what was wrong."""
     box = page.get_by_role("textbox", name=QUESTION_BOX)
     await box.fill(expected.question + " " * variant)
     start = time.perf_counter()
     await box.press("Enter")
+    await page.wait_for_function(HEADLINE_JS, arg=expected.question, polling=50, timeout=timeout_ms)
+    headline = time.perf_counter() - start
     done = await page.wait_for_function(DONE_JS, arg=expected.question, polling=50, timeout=timeout_ms)
     seconds = time.perf_counter() - start
     outcome = await done.json_value()
     if outcome != "answer":
-        return seconds, "error", await page.evaluate(ERROR_JS)
+        return seconds, headline, "error", await page.evaluate(ERROR_JS)
     cards = await page.evaluate(CARDS_JS)
     text = await page.locator('[data-testid="stMain"]').text_content() or ""
     verdict = "Nothing relevant found for " if not expected.relevant else " passages from "
     problem = check(expected, outcome, cards, verdict in text)
-    return seconds, ("wrong" if problem else "ok"), problem
+    return seconds, headline, ("wrong" if problem else "ok"), problem
 
 
 async def _user(
@@ -198,10 +214,11 @@ async def _user(
                 return
             started = time.monotonic() - origin
             try:
-                seconds, outcome, detail = await _ask(page, expected, variant, timeout_ms)
+                seconds, headline, outcome, detail = await _ask(page, expected, variant, timeout_ms)
             except Exception as error:  # a timeout or a crashed page: record it, reload, go on
                 seconds = time.monotonic() - origin - started
-                run.asked.append(Asked(number, expected.question, variant, started, seconds, "error", str(error)[:300]))
+                detail = str(error)[:300]
+                run.asked.append(Asked(number, expected.question, variant, started, seconds, seconds, "error", detail))
                 try:
                     await page.goto(url)
                     await page.get_by_role("textbox", name=QUESTION_BOX).wait_for()
@@ -210,7 +227,7 @@ async def _user(
                     return
                 previous = None
                 continue
-            run.asked.append(Asked(number, expected.question, variant, started, seconds, outcome, detail))
+            run.asked.append(Asked(number, expected.question, variant, started, seconds, headline, outcome, detail))
             previous = index
 
 
@@ -303,7 +320,7 @@ async def drive(
     run = LoadRun()
     asks: dict[str, int] = {}
     async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, LOCAL_ONLY])
         try:
             start = time.perf_counter()
             page = await _open(browser, app.url, 180_000)
@@ -314,9 +331,22 @@ async def drive(
             for _ in range(10):  # the idle server, for comparison with the figures under load
                 run.health_idle.append(await asyncio.to_thread(_health_once, app.url, 5.0))
                 await asyncio.sleep(0.2)
+            for _ in range(3):
+                start = time.perf_counter()
+                page = await _open(browser, app.url, 120_000)
+                run.page_load_idle.append(time.perf_counter() - start)
+                await page.context.close()
             for users, seconds in phases:
                 phase = await _phase(
-                    browser, app, questions, users, seconds, max_questions, asks, seed, int(question_timeout * 1000)
+                    browser,
+                    app,
+                    questions,
+                    users,
+                    seconds,
+                    max_questions,
+                    asks,
+                    seed,
+                    int(question_timeout * 1000),
                 )
                 run.phases.append(phase)
         finally:

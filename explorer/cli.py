@@ -226,26 +226,9 @@ def cmd_articles(args: argparse.Namespace) -> None:
 
 
 def cmd_serve(args: argparse.Namespace) -> None:
-    app = Path(__file__).parent / "app" / "main.py"
-    command = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        str(app),
-        "--server.port",
-        str(args.port),
-        "--server.address",
-        args.address,
-        "--server.headless",
-        "true",
-        "--browser.gatherUsageStats",
-        "false",
-        "--server.fileWatcherType",
-        "none",
-        "--client.toolbarMode",
-        "minimal",
-    ]
+    from explorer.app.launch import streamlit_command
+
+    command = streamlit_command(args.address, args.port)
     print(f"opening the explorer at http://{args.address}:{args.port}", file=sys.stderr)
     raise SystemExit(subprocess.call(command, env=os.environ.copy()))
 

@@ -216,8 +216,14 @@ def _read_html(file: Path, html: str, warnings: list[str]) -> Article | None:
 
 
 def _read_pdf(file: Path, raw: bytes, warnings: list[str]) -> Article | None:
+    import logging
+
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
+
+    # pypdf logs repairs of slightly broken files ("incorrect startxref pointer") straight to stderr;
+    # the user gets one warning line from us instead.
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
 
     try:
         reader = PdfReader(io.BytesIO(raw))

@@ -197,7 +197,13 @@ class Explorer:
             stage("finding themes", 0.88)
             from explorer.themes import ThemeModel, themes_payload  # scikit-learn: only builds need it
 
-            model = ThemeModel(random_state=self.settings.random_state).fit(
+            def encode_keyphrases(phrases: list[str]) -> np.ndarray:
+                # The same model embeds each theme's keyphrase candidates, to rank them by meaning.
+                return embedder.encode(
+                    phrases, progress=lambda done, total: stage(f"labelling themes ({done}/{total} keyphrases)", 0.9)
+                )
+
+            model = ThemeModel(random_state=self.settings.random_state, encode=encode_keyphrases).fit(
                 vectors, [p.text for p in passages], [p.article_id for p in passages]
             )
             article_hashes = {a.article_id: hashlib.sha256(a.text.encode("utf-8")).hexdigest() for a in corpus.articles}

@@ -334,12 +334,21 @@ def top_keywords(scores: np.ndarray, terms: np.ndarray, top_n: int, counts: np.n
     phrase gives way to it: "nuclear" becomes "nuclear program", "Guard"
     becomes "Revolutionary Guard Corps".
     """
+    return [term for term, _ in scored_keywords(scores, terms, top_n, counts)]
+
+
+def scored_keywords(
+    scores: np.ndarray, terms: np.ndarray, top_n: int, counts: np.ndarray | None = None
+) -> list[tuple[str, float]]:
+    """:func:`top_keywords` with each phrase's c-TF-IDF score (a promoted phrase keeps the score of the
+    word it stands for, so the order and the scores agree)."""
     order = np.argsort(-scores, kind="stable")
     candidates = [i for i in order[: top_n * 8] if scores[i] > 0]
-    if counts is not None:
-        candidates = [_promoted(i, candidates, terms, counts) for i in candidates]
-    ranked = [str(terms[i]) for i in dict.fromkeys(candidates)]
-    return deduplicate_keywords(ranked)[:top_n]
+    promoted = [_promoted(i, candidates, terms, counts) for i in candidates] if counts is not None else candidates
+    score_of: dict[str, float] = {}
+    for slot, index in zip(candidates, promoted):
+        score_of.setdefault(str(terms[index]), float(scores[slot]))
+    return [(term, score_of[term]) for term in deduplicate_keywords(score_of)[:top_n]]
 
 
 def _promoted(index: int, candidates: list[int], terms: np.ndarray, counts: np.ndarray) -> int:
@@ -447,16 +456,19 @@ def _best_form(keyword: str, counts: Counter) -> str:
     return max(readable.items(), key=lambda item: (item[1], item[0]))[0]
 
 
-def make_label(keywords: Sequence[str], texts: Sequence[str], parts: int = 3) -> str:
-    """A short label: up to ``parts`` keyphrases that share no word, as the articles write them."""
-    if not keywords:
+def make_label(keywords: Sequence[str], texts: Sequence[str], parts: int = 3, fallback: Sequence[str] = ()) -> str:
+    """A short label: up to ``parts`` keyphrases that share no word, as the articles write them;
+    ``fallback`` keyphrases are used only to reach two."""
+    if not keywords and not fallback:
         return "miscellaneous"
     chosen: list[str] = []
     used: set[str] = set()
-    for keyword in keywords:
+    for keyword in [*keywords, *fallback]:
         stems = set(_stems(keyword))
         if stems & used:
             continue
+        if len(chosen) >= 2 and keyword not in keywords:
+            break
         chosen.append(keyword)
         used |= stems
         if len(chosen) == parts:

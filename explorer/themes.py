@@ -14,7 +14,9 @@ tested alone:
    centre form the explicit "unassigned" group (-1), unless
    ``assign_outliers`` puts each in the nearest theme;
 4. labels (:mod:`explorer.labels`): c-TF-IDF keyphrases, de-duplicated, as the
-   articles spell them; the three passages nearest each theme's centre;
+   articles spell them, reranked by closeness to the theme's meaning when an
+   ``encode`` function is given (:mod:`explorer.keyphrase_rerank`); the three
+   passages nearest each theme's centre;
 5. map (:mod:`explorer.projection`): 2D coordinates of every passage.
 
 Rows are put into a canonical order (by a hash of text, vector and article)
@@ -39,7 +41,8 @@ from explorer.hierarchy import (
     mark_outliers,
     nearest_theme,
 )
-from explorer.labels import Vocabulary, ctfidf_scores, make_label, top_keywords
+from explorer.keyphrase_rerank import CANDIDATES, Encode, PhraseVectors, centroid, label_candidates, rerank
+from explorer.labels import Vocabulary, ctfidf_scores, make_label, scored_keywords
 from explorer.projection import theme_map
 from explorer.records import Passage, Theme
 from explorer.theme_features import theme_features
@@ -63,6 +66,9 @@ class ThemeModel:
     n_components: PCA dimensions the clustering works in.
     top_n_keywords: keywords kept per theme.
     random_state: seed for every randomised step.
+    encode: the embedding model's texts -> vectors function (the one that embedded the
+        passages); with it, each theme's top c-TF-IDF keyphrases are reranked by cosine to the
+        theme's centroid, so names that carry the theme beat generic words. ``None``: c-TF-IDF order.
     """
 
     def __init__(
@@ -75,6 +81,7 @@ class ThemeModel:
         n_components: int = 20,
         top_n_keywords: int = 10,
         random_state: int = 0,
+        encode: Encode | None = None,
     ) -> None:
         self.n_themes = n_themes
         self.min_theme_size = min_theme_size
@@ -84,6 +91,7 @@ class ThemeModel:
         self.n_components = n_components
         self.top_n_keywords = top_n_keywords
         self.random_state = random_state
+        self.encode = encode
 
     def fit(self, embeddings: np.ndarray, texts: Sequence[str], article_ids: Sequence[str] | None = None) -> ThemeModel:
         """Find themes. ``article_ids`` (one per passage) enable article centring and the
@@ -120,7 +128,7 @@ class ThemeModel:
         tree = build_tree(features, requested if n >= 4 else 1, self.random_state)
         labels, tree = _renumber_by_size(self._unassign(features, tree.labels), tree)
         self.tree_ = tree
-        self._describe(vocabulary, texts_o, features, labels, tree)
+        self._describe(vocabulary, texts_o, features, embeddings[order], labels, tree)
         coordinates = theme_map(features, labels, self.random_state)
         # Back to the caller's row order.
         self.labels_ = labels[inverse]
@@ -147,7 +155,13 @@ class ThemeModel:
         return labels
 
     def _describe(
-        self, vocabulary: Vocabulary, texts: list[str], features: np.ndarray, labels: np.ndarray, tree: ThemeTree
+        self,
+        vocabulary: Vocabulary,
+        texts: list[str],
+        features: np.ndarray,
+        embeddings: np.ndarray,
+        labels: np.ndarray,
+        tree: ThemeTree,
     ) -> None:
         """Keywords and labels for every leaf theme and every merged node; representatives per leaf."""
         k = tree.n_leaves
@@ -157,36 +171,67 @@ class ThemeModel:
         live = sizes > 0
         average = float(sizes[live].mean()) if live.any() else 1.0
         scores = ctfidf_scores(counts, sizes, vocabulary.document_frequency, average)
-        self.keywords_: dict[int, list[str]] = {}
-        self.label_texts_: dict[int, str] = {}
-        self._representative_rows: dict[int, list[int]] = {}
+        pool = max(self.top_n_keywords, CANDIDATES) if self.encode is not None else self.top_n_keywords
+        # Candidates of every leaf and node first, so the model embeds all their phrases in one batch.
+        candidates: dict[int, list[tuple[str, float]]] = {}
+        node_rows: dict[int, np.ndarray] = {}
         for leaf in np.flatnonzero(live):
-            words = top_keywords(scores[leaf], vocabulary.terms, self.top_n_keywords, counts[leaf])
-            self.keywords_[int(leaf)] = words
-            self.label_texts_[int(leaf)] = make_label(words, _texts_with(vocabulary, texts, members[leaf], words))
-            self._representative_rows[int(leaf)] = _nearest_to_centre(features, members[leaf])
-        self.n_themes_ = len(self.keywords_)
-        # The hierarchy: node k+i merges merges_[i]; its label is scored against the themes alive at that level.
+            candidates[int(leaf)] = scored_keywords(scores[leaf], vocabulary.terms, pool, counts[leaf])
+            node_rows[int(leaf)] = members[leaf]
+        # The hierarchy: node k+i merges merges_[i]; its keywords are scored against the themes alive at that level.
         self.merges_ = list(tree.merges)
-        self.node_keywords_: dict[int, list[str]] = {}
-        self.node_labels_: dict[int, str] = {}
         total = float(sizes.sum())
         node_counts = {leaf: counts[leaf] for leaf in range(k)}
-        node_rows = {leaf: members[leaf] for leaf in range(k)}
+        all_rows = {leaf: members[leaf] for leaf in range(k)}
         for step, (a, b) in enumerate(tree.merges):
             node = k + step
             node_counts[node] = node_counts[a] + node_counts[b]
-            node_rows[node] = np.concatenate([node_rows[a], node_rows[b]])
+            all_rows[node] = node_rows[node] = np.concatenate([all_rows[a], all_rows[b]])
             alive = k - step - 1
             node_scores = ctfidf_scores(
                 node_counts[node][None, :],
-                np.array([len(node_rows[node])], dtype=float),
+                np.array([len(all_rows[node])], dtype=float),
                 vocabulary.document_frequency,
                 max(total / max(alive, 1), 1.0),
             )[0]
-            words = top_keywords(node_scores, vocabulary.terms, self.top_n_keywords, node_counts[node])
-            self.node_keywords_[node] = words
-            self.node_labels_[node] = make_label(words, _texts_with(vocabulary, texts, node_rows[node], words))
+            candidates[node] = scored_keywords(node_scores, vocabulary.terms, pool, node_counts[node])
+        keywords, close, far = self._rerank(candidates, embeddings, node_rows)
+        labels_of = {
+            node: make_label(close[node], _texts_with(vocabulary, texts, node_rows[node], words), fallback=far[node])
+            for node, words in keywords.items()
+        }
+        leaves = [int(leaf) for leaf in np.flatnonzero(live)]
+        self.keywords_: dict[int, list[str]] = {leaf: keywords[leaf] for leaf in leaves}
+        self.label_texts_: dict[int, str] = {leaf: labels_of[leaf] for leaf in leaves}
+        self._representative_rows = {leaf: _nearest_to_centre(features, members[leaf]) for leaf in leaves}
+        self.n_themes_ = len(self.keywords_)
+        nodes = range(k, k + len(tree.merges))
+        self.node_keywords_: dict[int, list[str]] = {node: keywords[node] for node in nodes}
+        self.node_labels_: dict[int, str] = {node: labels_of[node] for node in nodes}
+
+    def _rerank(
+        self, candidates: dict[int, list[tuple[str, float]]], embeddings: np.ndarray, rows: dict[int, np.ndarray]
+    ) -> tuple[dict[int, list[str]], dict[int, list[str]], dict[int, list[str]]]:
+        """Each node's top keywords (c-TF-IDF order, or reranked by meaning when there is a model);
+        of these, the ones close enough to its meaning to label it, and the rest (used only to reach
+        a two-phrase label)."""
+        keywords: dict[int, list[str]] = {}
+        close: dict[int, list[str]] = {}
+        far: dict[int, list[str]] = {}
+        if self.encode is None:
+            for node, scored in candidates.items():
+                keywords[node] = close[node] = [term for term, _ in scored][: self.top_n_keywords]
+                far[node] = []
+            return keywords, close, far
+        vectors = PhraseVectors(self.encode)
+        vectors.add([term for scored in candidates.values() for term, _ in scored])
+        for node, scored in candidates.items():
+            terms = [term for term, _ in scored]
+            centre = centroid(embeddings, rows[node])
+            ranked = rerank(terms, [s for _, s in scored], centre, vectors(terms))[: self.top_n_keywords]
+            keywords[node] = [term for term, _ in ranked]
+            close[node], far[node] = label_candidates(ranked)
+        return keywords, close, far
 
 
 def _renumber_by_size(labels: np.ndarray, tree: ThemeTree) -> tuple[np.ndarray, ThemeTree]:

@@ -74,3 +74,14 @@ def test_only_broken_files_is_one_clear_error(tmp_path):
     assert len(errors) == 1 and "no readable documents" in errors[0]
     assert "Traceback" not in result.stderr
     assert not (tmp_path / "index" / "manifest.json").exists()
+
+
+def test_library_chatter_does_not_reach_the_user(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "good.txt").write_text("Good article\n\nThe river flooded the valley after a week of heavy rain.\n")
+    (corpus / "scan.pdf").write_bytes(minimal_pdf("").replace(b"() Tj", b""))
+    result = run("build", str(corpus), "--index", str(tmp_path / "index"))
+    assert result.returncode == 0
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert all(line.startswith("warning:") for line in lines), lines

@@ -15,7 +15,6 @@ import shutil
 import signal
 import socket
 import subprocess
-import sys
 import time
 import urllib.request
 from pathlib import Path
@@ -23,6 +22,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
+from explorer.app.launch import streamlit_command
 from explorer.explorer import Explorer
 from explorer.settings import Settings
 
@@ -106,25 +106,7 @@ def server_url(hostile_index, tmp_path_factory):
     port = _free_port()
     log = tmp_path_factory.mktemp("streamlit-log") / "streamlit.log"
     env = {**os.environ, "EXPLORER_INDEX": str(index), "EXPLORER_CORPUS": str(corpus), "HF_HUB_OFFLINE": "1"}
-    command = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        str(REPO / "streamlit_app.py"),
-        "--server.address",
-        "127.0.0.1",
-        "--server.port",
-        str(port),
-        "--server.headless",
-        "true",
-        "--browser.gatherUsageStats",
-        "false",
-        "--server.fileWatcherType",
-        "none",
-        "--client.toolbarMode",
-        "minimal",
-    ]
+    command = streamlit_command("127.0.0.1", port, REPO / "streamlit_app.py")
     with log.open("w") as output:
         server = subprocess.Popen(
             command, cwd=REPO, env=env, stdout=output, stderr=subprocess.STDOUT, start_new_session=True

@@ -26,6 +26,21 @@ def test_seed_themes_are_readable_and_recur_across_articles(seed_explorer):
     assert any(len(t.article_ids) >= 3 for t in militia)
 
 
+GENERIC_WORDS = {"source", "desire", "involved", "central", "provide", "support", "activities"}
+
+
+def test_seed_labels_name_what_themes_are_about_not_generic_words(seed_explorer):
+    """Keyphrases are reranked by the model's sense of each theme: words that only won c-TF-IDF on a
+    small corpus stay out of labels, and the militias, recurring across articles, are named."""
+    themes = [t for t in seed_explorer.themes() if t.theme_id >= 0]
+    for theme in themes:
+        words = {w.lower() for part in theme.label.split(", ") for w in part.split()}
+        assert not GENERIC_WORDS & words, theme.label
+        assert 2 <= len(theme.label.split(", ")) <= 4 or len(theme.keywords) < 2
+    named = [t for t in themes if any(m in t.label.lower() for m in MILITIA_WORDS)]
+    assert any(len(t.article_ids) >= 3 for t in named)
+
+
 def test_coarser_themes_merge_finer_ones(seed_explorer):
     finest = seed_explorer.theme_count()
     fine = seed_explorer.passage_themes()

@@ -1,0 +1,31 @@
+"""The one command line that starts the app server, shared by `explorer serve`, tests and benchmarks."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+APP_SCRIPT = Path(__file__).with_name("main.py")
+
+
+def streamlit_command(address: str = "127.0.0.1", port: int = 8501, script: Path = APP_SCRIPT) -> list[str]:
+    """``streamlit run`` headless on ``address:port``: no usage statistics, no file watcher, no deploy button."""
+    return [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(script),
+        "--server.address",
+        address,
+        "--server.port",
+        str(port),
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+        "--server.fileWatcherType",
+        "none",
+        "--client.toolbarMode",
+        "minimal",
+    ]

@@ -1,0 +1,94 @@
+"""Rerank a theme's c-TF-IDF keyphrases by meaning, as BERTopic's KeyBERTInspired representation does.
+
+On a small corpus c-TF-IDF rewards any word that happens to sit in a few of a
+theme's passages and rarely elsewhere, so generic words ("source", "desire",
+"involved", "provide") can outrank the names that carry the theme. c-TF-IDF
+still *proposes* the candidates (its top :data:`CANDIDATES`, stop words and
+near-duplicates already gone), but the order mixes its score with how close
+each phrase's embedding lies to the theme's centroid (the mean of its passage
+embeddings, same model): "Kataib Hezbollah" and "militias" lie near a theme
+about proxy militias, "source" lies near nothing in particular.
+
+Both scores are scaled to [0, 1] within a theme's candidates before mixing, so
+:data:`MEANING_WEIGHT` means the same on every theme. Sorting is stable on the
+c-TF-IDF order, and the model's vectors are deterministic, so the result is too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import numpy as np
+
+Encode = Callable[[list[str]], np.ndarray]
+"""Texts -> one embedding per text (e.g. ``Embedder.encode``), the model that embedded the passages."""
+
+CANDIDATES = 10
+"""c-TF-IDF keyphrases per theme that the reranking chooses from (BERTopic's KeyBERTInspired uses 10-30)."""
+
+MEANING_WEIGHT = 0.6
+"""Share of the final score given to closeness to the theme's centroid; the rest is c-TF-IDF."""
+
+LABEL_MIN_CLOSENESS = 0.5
+"""A label phrase's cosine to the theme, as a share of the best candidate's (see :func:`label_candidates`)."""
+
+
+class PhraseVectors:
+    """Unit embeddings of keyphrases, each computed once per fit and shared by themes and hierarchy nodes."""
+
+    def __init__(self, encode: Encode) -> None:
+        self._encode = encode
+        self._vectors: dict[str, np.ndarray] = {}
+
+    def add(self, phrases: Sequence[str]) -> None:
+        """Embed the phrases not seen yet, in one batch (sorted, so the batch does not depend on call order)."""
+        missing = sorted({p for p in phrases if p not in self._vectors})
+        if not missing:
+            return
+        vectors = np.asarray(self._encode(missing), dtype=np.float32).reshape(len(missing), -1)
+        vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+        self._vectors.update(zip(missing, vectors))
+
+    def __call__(self, phrases: Sequence[str]) -> np.ndarray:
+        if not phrases:  # a theme whose every word is a stop word has no candidates
+            return np.zeros((0, 0), dtype=np.float32)
+        self.add(phrases)
+        return np.stack([self._vectors[p] for p in phrases])
+
+
+def centroid(embeddings: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """The unit mean of the rows' unit embeddings: the theme's meaning in the model's space."""
+    points = embeddings[rows] / np.maximum(np.linalg.norm(embeddings[rows], axis=1, keepdims=True), 1e-12)
+    mean = points.mean(axis=0)
+    return mean / max(float(np.linalg.norm(mean)), 1e-12)
+
+
+def rerank(
+    candidates: Sequence[str],
+    scores: Sequence[float],
+    theme_centre: np.ndarray,
+    phrase_vectors: np.ndarray,
+    meaning_weight: float = MEANING_WEIGHT,
+) -> list[tuple[str, float]]:
+    """``candidates`` (best c-TF-IDF first, with their ``scores``) ordered by the mix of c-TF-IDF and
+    cosine to ``theme_centre``, each with that cosine; ties keep the c-TF-IDF order.
+
+    Each score is divided by the theme's best, so a theme whose candidates are all about as
+    frequent keeps them about level on the lexical side, and the meaning decides.
+    """
+    if not len(candidates):
+        return []
+    cosines = np.asarray(phrase_vectors, dtype=float) @ np.asarray(theme_centre, dtype=float)
+    lexical = np.asarray(scores, dtype=float) / max(float(np.max(scores)), 1e-12)
+    meaning = np.clip(cosines, 0.0, None) / max(float(cosines.max()), 1e-12)
+    mixed = (1.0 - meaning_weight) * lexical + meaning_weight * meaning
+    return [(candidates[i], float(cosines[i])) for i in np.argsort(-mixed, kind="stable")]
+
+
+def label_candidates(ranked: Sequence[tuple[str, float]]) -> tuple[list[str], list[str]]:
+    """(phrases close enough to the theme to name it, the rest): a label phrase must be at least
+    :data:`LABEL_MIN_CLOSENESS` as close to the theme's centroid as its closest candidate, so a
+    word that only c-TF-IDF liked ("central", "source") stays among the keywords, out of the label."""
+    best = max((cosine for _, cosine in ranked), default=0.0)
+    close = [term for term, cosine in ranked if cosine >= LABEL_MIN_CLOSENESS * best]
+    return close, [term for term, cosine in ranked if cosine < LABEL_MIN_CLOSENESS * best]

@@ -1,0 +1,72 @@
+import numpy as np
+
+from explorer.keyphrase_rerank import PhraseVectors, centroid, label_candidates, rerank
+from explorer.themes import ThemeModel
+from tests.test_themes import clustered_data
+
+THEME = np.array([1.0, 0.0, 0.0])
+ELSEWHERE = np.array([0.0, 1.0, 0.0])
+
+
+def test_a_phrase_close_to_the_theme_overtakes_a_generic_word_with_a_higher_ctfidf_score():
+    candidates = ["source", "kataib hezbollah", "involved", "militias"]
+    scores = [0.40, 0.35, 0.34, 0.30]
+    vectors = np.array([ELSEWHERE, THEME, 0.2 * THEME + ELSEWHERE, 0.9 * THEME + 0.3 * ELSEWHERE])
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    ranked = [term for term, _ in rerank(candidates, scores, THEME, vectors)]
+    assert ranked[:2] == ["kataib hezbollah", "militias"]
+    assert ranked.index("source") > ranked.index("militias")
+    # Without weight on meaning, the c-TF-IDF order stands.
+    assert [t for t, _ in rerank(candidates, scores, THEME, vectors, meaning_weight=0.0)] == candidates
+    close, far = label_candidates(rerank(candidates, scores, THEME, vectors))
+    assert close == ["kataib hezbollah", "militias"] and set(far) == {"source", "involved"}
+
+
+def test_phrases_are_embedded_once_in_one_batch():
+    calls = []
+
+    def encode(texts):
+        calls.append(list(texts))
+        return np.ones((len(texts), 3))
+
+    vectors = PhraseVectors(encode)
+    vectors.add(["b", "a", "b"])
+    assert vectors(["a", "b"]).shape == (2, 3) and calls == [["a", "b"]]
+    assert np.allclose(centroid(np.array([[2.0, 0.0], [0.0, 1.0]]), np.array([0, 1])), [2**-0.5, 2**-0.5])
+
+
+def favouring(meaningful: dict[str, int], dimension: int = 16):
+    """A fake model: the listed phrases point at their group's centre, every other phrase elsewhere."""
+
+    def encode(phrases):
+        rows = np.zeros((len(phrases), dimension))
+        for i, phrase in enumerate(phrases):
+            rows[i, meaningful.get(phrase, dimension - 1)] = 1.0
+        return rows
+
+    return encode
+
+
+def test_theme_model_reranks_keywords_and_labels_with_an_encoder():
+    vectors, texts, articles = clustered_data()
+    plain = ThemeModel(n_themes=3, random_state=0).fit(vectors, texts, articles)
+    theme = int(plain.labels_[0])  # the group whose vectors point along the first axis
+    *others, last = plain.keywords_[theme]
+    encode = favouring({last: 0})  # the model says: the last c-TF-IDF keyword is what the theme is about
+    reranked = ThemeModel(n_themes=3, random_state=0, encode=encode).fit(vectors, texts, articles)
+    assert np.array_equal(reranked.labels_, plain.labels_)  # only the words change
+    assert reranked.keywords_[theme] == [last, *others]  # same candidates, the meaningful one first
+    # The label leads with it; phrases far from the theme's meaning only fill it up to two.
+    assert reranked.label_texts_[theme].split(", ") == [last, others[0]]
+    assert plain.label_texts_[theme].split(", ")[0] == others[0]
+    again = ThemeModel(n_themes=3, random_state=0, encode=encode).fit(vectors, texts, articles)
+    assert again.keywords_ == reranked.keywords_ and again.node_labels_ == reranked.node_labels_
+
+
+def test_no_candidates_gives_no_vectors():
+    from explorer.keyphrase_rerank import PhraseVectors
+
+    calls = []
+    vectors = PhraseVectors(lambda phrases: calls.append(phrases) or [])
+    assert vectors([]).shape[0] == 0
+    assert calls == []
