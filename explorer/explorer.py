@@ -117,7 +117,12 @@ class Explorer:
         if self._embedder is None:
             with self._lock:
                 if self._embedder is None:
-                    self._embedder = make_embedder(self.settings.model, self.settings.batch_size)
+                    self._embedder = make_embedder(
+                        self.settings.model,
+                        self.settings.batch_size,
+                        self.settings.embed_backend,
+                        self.settings.cache_dir,
+                    )
         return self._embedder
 
     @property

@@ -58,6 +58,8 @@ class PhraseVectors:
 
 def centroid(embeddings: np.ndarray, rows: np.ndarray) -> np.ndarray:
     """The unit mean of the rows' unit embeddings: the theme's meaning in the model's space."""
+    if not len(rows):
+        return np.zeros(embeddings.shape[1], dtype=np.float32)
     points = embeddings[rows] / np.maximum(np.linalg.norm(embeddings[rows], axis=1, keepdims=True), 1e-12)
     mean = points.mean(axis=0)
     return mean / max(float(np.linalg.norm(mean)), 1e-12)
