@@ -21,20 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench.common import REPO
-from explorer.app.launch import streamlit_command
+from explorer.app.launch import CHROMIUM, CHROMIUM_ARGS, streamlit_command  # noqa: F401 - re-exported for the benches
 
-CHROMIUM = "/usr/bin/chromium"
-"""Debian's Chromium, driven by Playwright (never `playwright install`)."""
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 START_TIMEOUT_S = 180
 
 

@@ -22,23 +22,12 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
-from explorer.app.launch import streamlit_command
+from explorer.app.launch import CHROMIUM, CHROMIUM_ARGS, streamlit_command
 from explorer.explorer import Explorer
 from explorer.settings import Settings
 
 from .conftest import CORPUS, REPO
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 ARTIFACTS = REPO / "test-artifacts"
 TIMEOUT_MS = 120_000
 

@@ -7,6 +7,21 @@ from pathlib import Path
 
 APP_SCRIPT = Path(__file__).with_name("main.py")
 
+CHROMIUM = Path("/usr/bin/chromium")
+"""Debian's Chromium, which the browser tests and app benchmarks drive with Playwright (never `playwright install`)."""
+
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+"""Headless, and quiet: without the networking flags Chromium keeps dialling hosts this machine cannot reach."""
+
 
 def streamlit_command(address: str = "127.0.0.1", port: int = 8501, script: Path = APP_SCRIPT) -> list[str]:
     """``streamlit run`` headless on ``address:port``: no usage statistics, no file watcher, no deploy button."""
