@@ -45,9 +45,6 @@ def _embedder():
 
 def bbc_passages(csv_path: Path = BBC_CSV, cache: Path = CACHE) -> Collection:
     """BBC News passages and their category, embedded with the product's model (cached)."""
-    from explorer.corpus import read_corpus
-    from explorer.passages import split_articles
-
     if not csv_path.exists():
         raise SystemExit(f"{csv_path} not found: the BBC News CSV lives in shared/data/bbc_news/")
     cache.mkdir(parents=True, exist_ok=True)
@@ -63,18 +60,7 @@ def bbc_passages(csv_path: Path = BBC_CSV, cache: Path = CACHE) -> Collection:
             writer.writeheader()
             for number, row in enumerate(rows):
                 writer.writerow({"id": f"bbc{number:04d}", "text": row["text"]})
-    embedder = _embedder()
-    articles = read_corpus(with_ids).articles
-    passages = split_articles(articles, embedder.count_tokens, embedder.max_tokens - 2)
-    texts = [p.text for p in passages]
-    vectors = cached_vectors(embedder, texts, cache, "bbc")
-    return Collection(
-        name="bbc",
-        texts=texts,
-        article_ids=[p.article_id for p in passages],
-        labels=[categories[p.article_id] for p in passages],
-        vectors=vectors,
-    )
+    return _collection("bbc", with_ids, cache, lambda passage: categories[passage.article_id])
 
 
 def cached_vectors(embedder, texts: list[str], cache: Path, name: str) -> np.ndarray:
@@ -90,26 +76,22 @@ def cached_vectors(embedder, texts: list[str], cache: Path, name: str) -> np.nda
 
 
 def seed_passages() -> Collection:
-    """The seed corpus (corpus/), as the product splits it; no gold labels."""
+    """The seed corpus (corpus/), as the product splits it; no gold labels (the article stands in)."""
+    return _collection("seed", REPO / "corpus", CACHE, lambda passage: passage.article_id)
+
+
+def _collection(name: str, source: Path, cache: Path, label_of) -> Collection:
+    """Read and split ``source`` as the product does, and embed its passages once (cached)."""
     from explorer.corpus import read_corpus
     from explorer.passages import split_articles
 
     embedder = _embedder()
-    articles = read_corpus(REPO / "corpus").articles
-    passages = split_articles(articles, embedder.count_tokens, embedder.max_tokens - 2)
+    passages = split_articles(read_corpus(source).articles, embedder.count_tokens, embedder.max_tokens - 2)
     texts = [p.text for p in passages]
-    vectors = cached_vectors(embedder, texts, CACHE, "seed")
     return Collection(
-        name="seed",
+        name=name,
         texts=texts,
         article_ids=[p.article_id for p in passages],
-        labels=[p.article_id for p in passages],
-        vectors=vectors,
+        labels=[label_of(p) for p in passages],
+        vectors=cached_vectors(embedder, texts, cache, name),
     )
-
-
-if __name__ == "__main__":
-    sys.path.insert(0, str(REPO))
-    bbc = bbc_passages()
-    seed = seed_passages()
-    print(f"bbc: {len(bbc.texts)} passages from {len(set(bbc.article_ids))} articles; seed: {len(seed.texts)}")

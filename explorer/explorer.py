@@ -232,7 +232,7 @@ class Explorer:
             store.write_index(self.index_dir, manifest, passages, vectors, themes_payload(model, passages))
         self.reload()
         stage("done", 1.0)
-        return self._report(corpus, passages, previous, len(missing), corpus.warnings)
+        return self._report(corpus, passages, previous, len(missing), article_hashes)
 
     def _previous_index(self, model_id: str) -> store.StoredIndex | None:
         """The index already on disk, if it is readable; a broken one is simply rebuilt."""
@@ -251,10 +251,9 @@ class Explorer:
         return {_text_key(model_id, p.text): previous.vectors[row] for row, p in enumerate(previous.passages)}
 
     @staticmethod
-    def _report(corpus, passages, previous, embedded: int, warnings: list[str]) -> BuildReport:
+    def _report(corpus, passages, previous, embedded: int, new_hashes: dict[str, str]) -> BuildReport:
         old = previous.manifest.get("articles", {}) if previous else {}
         new = {a.article_id: a for a in corpus.articles}
-        new_hashes = {a.article_id: hashlib.sha256(a.text.encode("utf-8")).hexdigest() for a in corpus.articles}
         return BuildReport(
             articles=len(corpus.articles),
             passages=len(passages),
@@ -263,7 +262,7 @@ class Explorer:
             added_articles=sorted(set(new) - set(old)),
             changed_articles=sorted(a for a in set(new) & set(old) if old[a].get("sha256") != new_hashes[a]),
             removed_articles=sorted(set(old) - set(new)),
-            warnings=list(warnings),
+            warnings=list(corpus.warnings),
         )
 
     # -- queries ---------------------------------------------------------

@@ -38,6 +38,11 @@ def article_heatmap_frame(article_ids: list[str], matrix: np.ndarray, titles: di
     return pd.DataFrame(rows)
 
 
+def _top_axis() -> alt.Axis:
+    """Column labels above a heatmap, slanted so long article titles stay readable."""
+    return alt.Axis(orient="top", labelAngle=-30, labelAlign="left", labelLimit=240, labelOverlap=False)
+
+
 PAIR_SELECTION = "pair"
 
 
@@ -50,7 +55,7 @@ def article_heatmap(frame: pd.DataFrame) -> alt.LayerChart:
             "title_b:N",
             sort=order,
             title=None,
-            axis=alt.Axis(orient="top", labelAngle=-30, labelAlign="left", labelLimit=240, labelOverlap=False),
+            axis=_top_axis(),
         ),
         y=alt.Y("title_a:N", sort=order, title=None, axis=alt.Axis(labelLimit=AXIS_LABEL_LIMIT, labelOverlap=False)),
     )
@@ -114,7 +119,7 @@ def theme_article_heatmap(frame: pd.DataFrame, theme_order: list[str], article_o
             "article:N",
             sort=article_order,
             title=None,
-            axis=alt.Axis(orient="top", labelAngle=-30, labelAlign="left", labelLimit=240, labelOverlap=False),
+            axis=_top_axis(),
         ),
         y=alt.Y(
             "theme:N", sort=theme_order, title=None, axis=alt.Axis(labelLimit=AXIS_LABEL_LIMIT, labelOverlap=False)
