@@ -226,21 +226,32 @@ _WORD_OR_BREAK = re.compile(_TOKEN.pattern + r"|[^\w\s-]+")
 
 def keyphrases(text: str) -> list[str]:
     """The analyzer handed to scikit-learn's CountVectorizer: the phrases of :func:`_phrases_with_spans`,
-    found faster (no character offsets) because every passage of the corpus goes through it."""
+    found faster (no character offsets) because every passage of the corpus goes through it.
+
+    The run of words is kept in three locals rather than a list, because this is the hot loop of a
+    themes fit: a stop word or punctuation ends the run, a word already among its last three
+    restarts it, and a possessive ("Iraq's Diyala province") ends it after the word.
+    """
     out: list[str] = []
-    run: list[str] = []
+    append = out.append
+    oldest = older = last = None  # the run's last three words, most recent last
     for token in _WORD_OR_BREAK.findall(text):
         word, possessive = _counted_form(token) if token[0].isalpha() else ("", 0)
-        if not word or word in run:
-            run = [word] if word else []
+        if not word:
+            oldest = older = last = None
+        elif word in (last, older, oldest):
+            append(word)
+            oldest = older = None
+            last = word
         else:
-            run.append(word)
-            if len(run) > MAX_PHRASE_WORDS:
-                run.pop(0)
-        if word:
-            out.extend(" ".join(run[-size:]) for size in range(1, len(run) + 1))
-        if possessive:  # "Iraq's Diyala province": the possessive ends the phrase
-            run = []
+            append(word)
+            if last is not None:
+                append(f"{last} {word}")
+                if older is not None:
+                    append(f"{older} {last} {word}")
+            oldest, older, last = older, last, word
+        if possessive:
+            oldest = older = last = None
     return out
 
 

@@ -50,6 +50,12 @@ from explorer.theme_features import theme_features
 PAYLOAD_VERSION = 2
 REPRESENTATIVES = 3
 
+BLAS_THREADS = 1
+"""BLAS threads during a fit. Its matrices are small (passages x a few hundred columns), so a second
+thread gains little, and on a busy machine OpenBLAS's spinning threads made the lexical SVD 10x
+slower (bench/themes_bench.py; docs/THEMES.md). scikit-learn's own OpenMP loops (k-means) keep
+their threads."""
+
 
 class ThemeModel:
     """Cluster passage embeddings into labelled themes with a hierarchy and a 2D map.
@@ -102,6 +108,12 @@ class ThemeModel:
         ``merges_`` / ``node_keywords_`` / ``node_labels_`` (the hierarchy),
         ``coordinates_`` (2D map), ``centring_weight_``.
         """
+        from threadpoolctl import threadpool_limits
+
+        with threadpool_limits(limits=BLAS_THREADS, user_api="blas"):
+            return self._fit(embeddings, texts, article_ids)
+
+    def _fit(self, embeddings: np.ndarray, texts: Sequence[str], article_ids: Sequence[str] | None) -> ThemeModel:
         texts = list(texts)
         n = len(texts)
         embeddings = np.asarray(embeddings, dtype=np.float32)

@@ -1,4 +1,6 @@
 import numpy as np
+from hypothesis import given
+from hypothesis import strategies as st
 
 from explorer.labels import (
     Vocabulary,
@@ -68,3 +70,45 @@ def test_a_word_gives_way_to_the_phrase_it_lives_in():
     texts += ["Football results today.", "Football fans cheered.", "The football season ended."]
     keywords = ctfidf_keywords(texts, np.array([0, 0, 0, 1, 1, 1]), top_n=3)
     assert keywords[0][0] == "nuclear program"
+
+
+def _reference_keyphrases(text: str) -> list[str]:
+    """The first, list-based version of :func:`keyphrases`, kept to check the faster one against."""
+    from explorer.labels import _WORD_OR_BREAK, MAX_PHRASE_WORDS, _counted_form
+
+    out: list[str] = []
+    run: list[str] = []
+    for token in _WORD_OR_BREAK.findall(text):
+        word, possessive = _counted_form(token) if token[0].isalpha() else ("", 0)
+        if not word or word in run:
+            run = [word] if word else []
+        else:
+            run.append(word)
+            if len(run) > MAX_PHRASE_WORDS:
+                run.pop(0)
+        if word:
+            out.extend(" ".join(run[-size:]) for size in range(1, len(run) + 1))
+        if possessive:
+            run = []
+    return out
+
+
+_WORDS = ["Iraq's", "militia", "militias", "the", "US", "forces", "U.S.", "Kataib", "Hezbollah", "of", "rise", "a"]
+
+
+@given(st.lists(st.sampled_from([*_WORDS, ",", ".", " - ", "’s", "\n"]), max_size=40))
+def test_fast_keyphrases_match_the_reference(parts):
+    text = " ".join(parts)
+    assert keyphrases(text) == _reference_keyphrases(text)
+
+
+def test_a_word_repeated_within_three_restarts_the_phrase():
+    assert keyphrases("rise showed smaller rise") == [
+        "rise",
+        "showed",
+        "rise showed",
+        "smaller",
+        "showed smaller",
+        "rise showed smaller",
+        "rise",
+    ]
