@@ -51,13 +51,15 @@ def normalise(token: str) -> str:
     return word
 
 
-def _tokens(text: str) -> list[tuple[str, int, int]]:
+@lru_cache(maxsize=4096)
+def _tokens(text: str) -> tuple[tuple[str, int, int], ...]:
     """(normalised word, start, end) for every word of ``text``, stop words marked by an empty form."""
     out = []
     for match in _TOKEN.finditer(text):
         word, trim = _counted_form(match.group(0))
         out.append((word, match.start(), match.end() - trim))
-    return out
+    # Cached: labelling reads the same passages' spellings for a theme and for every broader theme holding it.
+    return tuple(out)
 
 
 @lru_cache(maxsize=500_000)
@@ -221,24 +223,28 @@ def scored_keywords(
     """:func:`top_keywords` with each phrase's c-TF-IDF score (a promoted phrase keeps the score of the
     word it stands for, so the order and the scores agree)."""
     order = np.argsort(-scores, kind="stable")
-    candidates = [i for i in order[: top_n * 8] if scores[i] > 0]
-    promoted = [_promoted(i, candidates, terms, counts) for i in candidates] if counts is not None else candidates
+    candidates = [int(i) for i in order[: top_n * 8] if scores[i] > 0]
+    promoted = _promoted(candidates, terms, counts) if counts is not None else candidates
     score_of: dict[str, float] = {}
     for slot, index in zip(candidates, promoted):
         score_of.setdefault(str(terms[index]), float(scores[slot]))
     return [(term, score_of[term]) for term in deduplicate_keywords(score_of)[:top_n]]
 
 
-def _promoted(index: int, candidates: list[int], terms: np.ndarray, counts: np.ndarray) -> int:
-    """The longest candidate phrase that contains ``terms[index]`` and covers most of its passages."""
-    term = f" {terms[index]} "
-    best = index
-    for other in candidates:
-        longer = str(terms[other])
-        longer_phrase = len(longer.split()) > len(str(terms[best]).split()) and term in f" {longer} "
-        if longer_phrase and counts[other] >= PROMOTE_SHARE * counts[index]:
-            best = other
-    return best
+def _promoted(candidates: list[int], terms: np.ndarray, counts: np.ndarray) -> list[int]:
+    """For each candidate, the longest candidate phrase that contains it and covers most of its passages."""
+    padded = [f" {terms[i]} " for i in candidates]
+    lengths = [len(str(terms[i]).split()) for i in candidates]
+    covered = [float(counts[i]) for i in candidates]
+    out = []
+    for position in range(len(candidates)):
+        best = position
+        needed = PROMOTE_SHARE * covered[position]
+        for other, phrase in enumerate(padded):
+            if lengths[other] > lengths[best] and covered[other] >= needed and padded[position] in phrase:
+                best = other
+        out.append(candidates[best])
+    return out
 
 
 def ctfidf_keywords(

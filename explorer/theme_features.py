@@ -55,28 +55,40 @@ def subtract_article_means(matrix: np.ndarray, inverse: np.ndarray | None, weigh
     return matrix - weight * means[inverse]
 
 
+PAIRS = 5_000
+"""Random passage pairs per kind (same article, different articles) that estimate the ratio."""
+
+
 def homogeneity(unit_embeddings: np.ndarray, inverse: np.ndarray | None, random_state: int = 0) -> float:
-    """Mean cosine between passages of different articles over that within articles (sampled pairs)."""
+    """Mean cosine between passages of different articles over that within articles (sampled pairs).
+
+    Within-article pairs are drawn directly (a passage and a random other passage of its article), not
+    found among random pairs: in a corpus of many short articles almost no random pair shares one.
+    """
     if inverse is None or inverse.max() < 1:
         return 0.0
     rng = np.random.default_rng(random_state)
     n = len(unit_embeddings)
-    first, second = rng.integers(0, n, 20000), rng.integers(0, n, 20000)
-    distinct = first != second
-    first, second = first[distinct], second[distinct]
-    same = inverse[first] == inverse[second]
-    if same.sum() < 10 or (~same).sum() < 10:
-        # Few pairs by chance: take every within-article pair of a sample instead.
-        rows = np.sort(rng.choice(n, min(n, 3000), replace=False))
-        similarity = unit_embeddings[rows] @ unit_embeddings[rows].T
-        pairs = inverse[rows][:, None] == inverse[rows][None, :]
-        np.fill_diagonal(pairs, False)
-        other = inverse[rows][:, None] != inverse[rows][None, :]
-        if not pairs.any() or not other.any():
-            return 0.0
-        return float(similarity[other].mean() / max(similarity[pairs].mean(), 1e-6))
-    cosine = np.einsum("ij,ij->i", unit_embeddings[first], unit_embeddings[second])
-    return float(cosine[~same].mean() / max(cosine[same].mean(), 1e-6))
+    sizes = np.bincount(inverse)
+    rows = np.flatnonzero(sizes[inverse] >= 2)
+    if not len(rows):
+        return 0.0
+    # Rows grouped by article: each article's rows sit at starts[a] .. starts[a] + sizes[a] - 1.
+    by_article = np.argsort(inverse, kind="stable")
+    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+    position = np.empty(n, dtype=np.int64)
+    position[by_article] = np.arange(n) - starts[inverse[by_article]]
+    first = rng.choice(rows, PAIRS)
+    size = sizes[inverse[first]]
+    offset = (position[first] + rng.integers(1, size)) % size  # any other row of the same article
+    second = by_article[starts[inverse[first]] + offset]
+    within = np.einsum("ij,ij->i", unit_embeddings[first], unit_embeddings[second]).mean()
+    first, second = rng.integers(0, n, PAIRS), rng.integers(0, n, PAIRS)
+    across = inverse[first] != inverse[second]
+    if not across.any():
+        return 0.0
+    cosine = np.einsum("ij,ij->i", unit_embeddings[first[across]], unit_embeddings[second[across]]).mean()
+    return float(cosine / max(within, 1e-6))
 
 
 def centring_weight(ratio: float) -> float:
