@@ -65,17 +65,18 @@ def _stop(server: subprocess.Popen) -> None:
 
 
 @contextlib.contextmanager
-def running_app(index: Path, corpus: Path, log: Path | None = None) -> Iterator[App]:
+def running_app(index: Path, corpus: Path, log: Path | None = None, preload: bool = True) -> Iterator[App]:
     """``streamlit run streamlit_app.py`` serving ``index``; yields it once /_stcore/health answers.
 
     ``log`` receives the server's output (discarded when None); its tail is
-    quoted if the server dies or does not start.
+    quoted if the server dies or does not start. ``preload``: see
+    :func:`explorer.app.launch.streamlit_command`.
     """
     env = {**os.environ, "EXPLORER_INDEX": str(index), "EXPLORER_CORPUS": str(corpus), "HF_HUB_OFFLINE": "1"}
     port = free_port()
     # setpriv (util-linux) makes the kernel SIGTERM the server if this process is killed outright (SIGKILL).
     command = ["setpriv", "--pdeathsig", "TERM"] if shutil.which("setpriv") else []
-    command += streamlit_command("127.0.0.1", port, REPO / "streamlit_app.py")
+    command += streamlit_command("127.0.0.1", port, REPO / "streamlit_app.py", preload=preload)
     with open(log or os.devnull, "w") as output:
         server = subprocess.Popen(
             command,

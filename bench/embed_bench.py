@@ -304,7 +304,7 @@ The obvious alternative a user would write: keep the vectors in a matrix and cal
 held-out BBC paragraphs as queries. The {len(texts):,} row uses the real vectors; the 100,000 row repeats
 them with Gaussian noise (σ 0.005 per dimension, norm about 0.1) and renormalizes. Both searches are exact,
 so the top 10 should be the same; the last column checks it. (Approximate indexes for large corpora are
-measured in the "Search" section.)
+measured in the "Scale" section.)
 
 {chr(10).join(search_table)}
 """

@@ -197,6 +197,12 @@ def cmd_passages(args: argparse.Namespace) -> None:
 def cmd_themes(args: argparse.Namespace) -> None:
     explorer = _explorer(args)
     themes = explorer.themes(args.n_themes)
+    if explorer.themes_stale():
+        print(
+            "note: the app changed the corpus and is still refitting these themes; "
+            "new passages sit in their nearest theme (run `explorer build` to refit now)",
+            file=sys.stderr,
+        )
     if args.json:
         _print_json([theme.to_dict() for theme in themes])
         return

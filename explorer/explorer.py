@@ -16,18 +16,23 @@ from pathlib import Path
 
 import numpy as np
 
-from explorer import highlight, retrieval, search, store
+from explorer import highlight, incremental, retrieval, search, store, vector_index
 from explorer.corpus import read_corpus
 from explorer.embed import Embedder, make_embedder, same_model
 from explorer.errors import ExplorerError
-from explorer.passages import split_articles
+from explorer.lexical import LexicalIndex
 from explorer.records import Answer, Hit, Passage, Theme
 from explorer.settings import Settings
+from explorer.theme_placement import place_passages
 
 StageCallback = Callable[[str, float], None]
 """Called with a stage description and a fraction done (0..1), for progress bars."""
 
 MAX_K = 1000
+
+REFIT = "refit"
+PLACE = "place"
+"""Build options for the themes: fit them again, or place new passages in the existing ones."""
 
 HIGHLIGHT_BY_MEANING = 5
 """Hits whose highlight is chosen by sentence embeddings; later ones use shared words (cheaper)."""
@@ -75,8 +80,10 @@ class BuildReport:
         )
 
 
-def _text_key(model_id: str, text: str) -> str:
-    return hashlib.sha256(f"{model_id}\0{text}".encode()).hexdigest()
+def _split_keys(previous: store.StoredIndex | None) -> dict[str, str]:
+    """Article id -> the passages key the previous build recorded (see explorer/incremental.py)."""
+    articles = previous.manifest.get("articles", {}) if previous is not None else {}
+    return {article_id: str(info.get("passages_key", "")) for article_id, info in articles.items()}
 
 
 @dataclass
@@ -167,24 +174,43 @@ class Explorer:
 
     # -- build -----------------------------------------------------------
 
-    def build(self, path: Path | str | None = None, on_stage: StageCallback | None = None) -> BuildReport:
-        """Make the index mirror ``path``: embed new and changed passages, drop removed ones."""
+    def build(
+        self, path: Path | str | None = None, on_stage: StageCallback | None = None, themes: str = REFIT
+    ) -> BuildReport:
+        """Make the index mirror ``path``: embed new and changed passages, drop removed ones.
+
+        Only what changed is cut into passages and embedded (explorer/incremental.py);
+        keywords and BM25 statistics are computed again over all passages. ``themes``:
+        ``"refit"`` fits the themes and the map again; ``"place"`` keeps the previous
+        themes, puts new passages in their nearest theme and marks them stale, for a later
+        :meth:`refresh_themes` (explorer/theme_placement.py: what the app does after one edit).
+        """
+        if themes not in (REFIT, PLACE):
+            raise ExplorerError(f"unknown themes option {themes!r}: use {REFIT!r} or {PLACE!r}")
         stage = on_stage or (lambda message, fraction: None)
         source = Path(path) if path is not None else Path(self.settings.corpus_path)
         stage("reading articles", 0.0)
         corpus = read_corpus(source)
         embedder = self.embedder
-        passages = split_articles(corpus.articles, embedder.count_tokens, embedder.max_tokens - 2)
-        with_passages = {p.article_id for p in passages}
-        corpus.warnings.extend(
-            f"{a.source_path}: nothing to index besides the title {a.title!r}"
-            for a in corpus.articles
-            if a.article_id not in with_passages
-        )
         with store.build_lock(self.index_dir):
             previous = self._previous_index(embedder.model_id)
+            stage("cutting articles into passages", 0.02)
+            passages, split_keys, _ = incremental.split_reusing(
+                corpus.articles,
+                _split_keys(previous),
+                previous.passages if previous is not None else [],
+                embedder.model_id,
+                embedder.count_tokens,
+                embedder.max_tokens - 2,
+            )
+            with_passages = {p.article_id for p in passages}
+            corpus.warnings.extend(
+                f"{a.source_path}: nothing to index besides the title {a.title!r}"
+                for a in corpus.articles
+                if a.article_id not in with_passages
+            )
             cache = self._vector_cache(previous, embedder.model_id)
-            keys = [_text_key(embedder.model_id, p.text) for p in passages]
+            keys = [incremental.text_key(embedder.model_id, p.text) for p in passages]
             missing = sorted({key: p.text for key, p in zip(keys, passages) if key not in cache}.items())
             stage(f"embedding {len(missing)} new passages", 0.05)
 
@@ -199,18 +225,17 @@ class Explorer:
                 if keys
                 else np.zeros((0, embedder.dimension), dtype=np.float32)
             )
-            stage("finding themes", 0.88)
-            from explorer.themes import ThemeModel, themes_payload  # scikit-learn: only builds need it
-
-            def encode_keyphrases(phrases: list[str]) -> np.ndarray:
-                # The same model embeds each theme's keyphrase candidates, to rank them by meaning.
-                return embedder.encode(
-                    phrases, progress=lambda done, total: stage(f"labelling themes ({done}/{total} keyphrases)", 0.9)
+            placeable = previous is not None and same_model(previous.model_id, embedder.model_id)
+            if themes == PLACE and placeable and previous.themes.get("assignments") is not None:
+                stage("placing new passages in the themes", 0.86)
+                payload = place_passages(
+                    previous.themes, [p.passage_id for p in previous.passages], previous.vectors, passages, vectors
                 )
-
-            model = ThemeModel(random_state=self.settings.random_state, encode=encode_keyphrases).fit(
-                vectors, [p.text for p in passages], [p.article_id for p in passages]
-            )
+            else:
+                stage("finding themes", 0.86)
+                payload = self._fit_themes(passages, vectors, stage)
+            stage("building the keyword index", 0.92)
+            lexical = LexicalIndex.build([p.text for p in passages])
             article_hashes = {a.article_id: hashlib.sha256(a.text.encode("utf-8")).hexdigest() for a in corpus.articles}
             manifest = {
                 "model": embedder.model_id,
@@ -223,16 +248,69 @@ class Explorer:
                         "title": a.title,
                         "sha256": article_hashes[a.article_id],
                         "source_path": a.source_path,
+                        "passages_key": split_keys[a.article_id],
                     }
                     for a in corpus.articles
                 },
                 "random_state": self.settings.random_state,
             }
-            stage("writing the index", 0.95)
-            store.write_index(self.index_dir, manifest, passages, vectors, themes_payload(model, passages))
+            stage("writing the index", 0.96)
+            kind = vector_index.choose_kind(len(passages), self.settings.vector_index, self.settings.approximate_above)
+            store.write_index(self.index_dir, manifest, passages, vectors, payload, lexical=lexical, kind=kind)
         self.reload()
         stage("done", 1.0)
         return self._report(corpus, passages, previous, len(missing), article_hashes)
+
+    def _fit_themes(self, passages: list[Passage], vectors: np.ndarray, stage: StageCallback) -> dict:
+        """themes.json for these passages: a full :class:`~explorer.themes.ThemeModel` fit."""
+        from explorer.themes import ThemeModel, themes_payload  # scikit-learn: only builds need it
+
+        embedder = self.embedder
+
+        def encode_keyphrases(phrases: list[str]) -> np.ndarray:
+            # The same model embeds each theme's keyphrase candidates, to rank them by meaning.
+            return embedder.encode(
+                phrases, progress=lambda done, total: stage(f"labelling themes ({done}/{total} keyphrases)", 0.88)
+            )
+
+        model = ThemeModel(random_state=self.settings.random_state, encode=encode_keyphrases).fit(
+            vectors, [p.text for p in passages], [p.article_id for p in passages]
+        )
+        return themes_payload(model, passages)
+
+    def themes_stale(self) -> bool:
+        """Whether the themes were carried over from before the last edit (see :meth:`refresh_themes`)."""
+        return bool(self.index.themes.get("stale"))
+
+    def refresh_themes(self, on_stage: StageCallback | None = None) -> bool:
+        """Refit stale themes over the index as it is; everything else is written back unchanged.
+
+        Returns whether there was anything to do. Afterwards the themes are exactly those
+        a full build of the same corpus gives.
+        """
+        stage = on_stage or (lambda message, fraction: None)
+        with store.build_lock(self.index_dir):
+            self.reload()
+            index = self.index
+            if not index.themes.get("stale"):
+                return False
+            self._check_model(index)
+            stage("finding themes", 0.1)
+            payload = self._fit_themes(index.passages, np.asarray(index.vectors, dtype=np.float32), stage)
+            stage("writing the index", 0.95)
+            # write_index renews the generation, counts and checksums; the rest of the manifest stays.
+            store.write_index(
+                self.index_dir,
+                index.manifest,
+                index.passages,
+                index.vectors,
+                payload,
+                lexical=index.lexical,
+                faiss_index=index.faiss_index,
+            )
+        self.reload()
+        stage("done", 1.0)
+        return True
 
     def _previous_index(self, model_id: str) -> store.StoredIndex | None:
         """The index already on disk, if it is readable; a broken one is simply rebuilt."""
@@ -248,7 +326,7 @@ class Explorer:
         """Vectors of the previous build, keyed by model and passage text."""
         if previous is None or not same_model(previous.model_id, model_id):
             return {}
-        return {_text_key(model_id, p.text): previous.vectors[row] for row, p in enumerate(previous.passages)}
+        return incremental.vector_cache(previous.passages, previous.vectors, model_id)
 
     @staticmethod
     def _report(corpus, passages, previous, embedded: int, new_hashes: dict[str, str]) -> BuildReport:
@@ -346,14 +424,15 @@ class Explorer:
     def _rank(
         self, index: store.StoredIndex, question: str, query_vector, mode: str, pool: int
     ) -> list[retrieval.Ranked]:
+        searched = vector_index.searcher(index.faiss_index, self.settings.vector_index)
         if mode == "dense":
-            return retrieval.sort_scores(dict(search.top_rows(index.faiss_index, query_vector, pool)))
+            return retrieval.sort_scores(dict(search.top_rows(searched, query_vector, pool)))
         bm25 = index.lexical.scores(question)
         lexical = retrieval.top_candidates(bm25, pool)
         if mode == "lexical":
             return retrieval.sort_scores(lexical)
         # Hybrid: each retriever proposes candidates; both scores are then exact for all of them.
-        dense = dict(search.top_rows(index.faiss_index, query_vector, pool))
+        dense = dict(search.top_rows(searched, query_vector, pool))
         rows = sorted(set(dense) | set(lexical))
         cosines = index.vectors[rows] @ query_vector if rows else np.zeros(0)
         fused = retrieval.fuse(rows, cosines, bm25[rows], index.lexical.ceiling(question))
@@ -396,7 +475,8 @@ class Explorer:
         if row is None:
             raise ExplorerError(f"no passage {passage_id!r} in the index: list ids with `explorer passages`")
         index = state.index
-        rows = search.related_rows(index.faiss_index, index.vectors, state.article_ids, row, k)
+        searched = vector_index.searcher(index.faiss_index, self.settings.vector_index)
+        rows = search.related_rows(searched, index.vectors, state.article_ids, row, k)
         return [Hit(rank, score, index.passages[r], similarity=score) for rank, (r, score) in enumerate(rows, start=1)]
 
     def article_similarity(self) -> tuple[list[str], np.ndarray]:
@@ -497,7 +577,7 @@ class Explorer:
     # only ever replaced whole, so nothing that worked is lost.
 
     def add_document(
-        self, filename: str, data: bytes, on_stage: StageCallback | None = None
+        self, filename: str, data: bytes, on_stage: StageCallback | None = None, themes: str = REFIT
     ) -> tuple[Path, BuildReport]:
         """Save a new article file into the corpus folder and re-index.
 
@@ -513,13 +593,15 @@ class Explorer:
         self._refuse_indexed(upload.articles, target.name)
         corpus_edit.write_new_file(target, data)
         try:
-            report = self.build(folder, on_stage)
+            report = self.build(folder, on_stage, themes)
         except BaseException:
             target.unlink(missing_ok=True)
             raise
         return target, report
 
-    def remove_document(self, article_id: str, on_stage: StageCallback | None = None) -> BuildReport:
+    def remove_document(
+        self, article_id: str, on_stage: StageCallback | None = None, themes: str = REFIT
+    ) -> BuildReport:
         """Delete an article's file from the corpus folder and re-index (restored if the build fails)."""
         from explorer import corpus_edit
 
@@ -544,7 +626,7 @@ class Explorer:
         source = corpus_edit.source_file(folder, source_path)
         hidden = corpus_edit.set_aside(source)
         try:
-            report = self.build(folder, on_stage)
+            report = self.build(folder, on_stage, themes)
         except BaseException:
             hidden.replace(source)
             raise

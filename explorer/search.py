@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from explorer import vector_index
+
 ARTICLE_MAXSIM_LIMIT = 50_000
 """Up to this many passages, article overlap is computed passage by passage."""
 
@@ -16,19 +18,29 @@ def top_rows(faiss_index, query: np.ndarray, k: int) -> list[tuple[int, float]]:
     """Rows and cosine scores of the ``k`` nearest passages, best first."""
     if k <= 0 or faiss_index.ntotal == 0:
         return []
-    k = min(k, faiss_index.ntotal)
-    scores, rows = faiss_index.search(np.asarray(query, dtype=np.float32).reshape(1, -1), k)
-    return [(int(r), float(s)) for r, s in zip(rows[0], scores[0]) if r >= 0]
+    scores, rows = vector_index.search(faiss_index, query, min(k, faiss_index.ntotal))
+    return [(int(r), float(s)) for r, s in zip(rows, scores) if r >= 0]
 
 
 def related_rows(
     faiss_index, vectors: np.ndarray, article_ids: np.ndarray, row: int, k: int
 ) -> list[tuple[int, float]]:
-    """The ``k`` passages nearest to passage ``row`` that come from *other* articles."""
-    own = article_ids == article_ids[row]
-    wanted = min(faiss_index.ntotal, k + int(own.sum()))
-    found = top_rows(faiss_index, vectors[row], wanted)
-    return [(r, s) for r, s in found if not own[r]][:k]
+    """The ``k`` passages nearest to passage ``row`` that come from *other* articles.
+
+    The own article is excluded inside the search rather than filtered after
+    it, so an approximate index cannot come back with fewer than ``k``; if its
+    clusters hold too few (a huge ``k``), the exact storage answers instead.
+    """
+    own = np.flatnonzero(article_ids == article_ids[row])
+    k = min(k, faiss_index.ntotal - len(own))
+    if k <= 0:
+        return []
+    for index in (faiss_index, vector_index.searcher(faiss_index, vector_index.EXACT)):
+        scores, rows = vector_index.search_excluding(index, vectors[row], k, own)
+        found = [(int(r), float(s)) for r, s in zip(rows, scores) if r >= 0]
+        if len(found) == k:
+            break
+    return found
 
 
 def article_similarity_matrix(vectors: np.ndarray, article_ids: np.ndarray) -> tuple[list[str], np.ndarray]:

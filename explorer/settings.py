@@ -13,6 +13,8 @@ index or corpus without editing code:
   fp32 reference); see docs/EMBEDDING.md
 * ``EXPLORER_CACHE`` - where the OpenVINO export of the model is kept
   (default ``$XDG_CACHE_HOME/semantic-similarity-explorer``, else ``~/.cache/...``)
+* ``EXPLORER_VECTOR_INDEX`` - ``auto`` (default: exact search up to 100,000 passages,
+  an approximate FAISS index above), ``exact`` or ``approximate``; see docs/SCALE.md
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, replace
 from pathlib import Path
+
+from explorer.vector_index import APPROXIMATE_ABOVE
 
 
 @dataclass(frozen=True)
@@ -44,6 +48,13 @@ class Settings:
     random_state: int = 0
     """Seed for every randomised step, so the same corpus gives the same themes and map."""
 
+    vector_index: str = "auto"
+    """auto | exact | approximate. Builds: ``auto`` is exact up to ``approximate_above`` passages.
+    Searches: ``exact`` answers exactly even from an approximate index (slower, same memory)."""
+
+    approximate_above: int = APPROXIMATE_ABOVE
+    """Passage count above which ``auto`` builds the approximate index (chosen in docs/SCALE.md)."""
+
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
         """Defaults, then environment variables, then explicit overrides (``None`` is ignored)."""
@@ -53,6 +64,7 @@ class Settings:
             corpus_path=Path(os.environ.get("EXPLORER_CORPUS", "corpus")),
             embed_backend=os.environ.get("EXPLORER_BACKEND", "auto").strip().lower() or "auto",
             cache_dir=Path(os.environ["EXPLORER_CACHE"]) if os.environ.get("EXPLORER_CACHE") else None,
+            vector_index=os.environ.get("EXPLORER_VECTOR_INDEX", "auto").strip().lower() or "auto",
         )
         given = {key: value for key, value in overrides.items() if value is not None}
         for key in ("index_dir", "corpus_path", "cache_dir"):

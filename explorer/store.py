@@ -4,7 +4,7 @@ Layout (documented in docs/INDEX_FORMAT.md)::
 
     embeddings/
       manifest.json          what was built, with which model, and checksums
-      gen-<id>/vectors.faiss FAISS inner-product index of the passage vectors
+      gen-<id>/vectors.faiss FAISS inner-product index of the passage vectors (exact or approximate)
       gen-<id>/passages.jsonl one passage per line, in index row order
       gen-<id>/themes.json   themes and the 2D map, computed at build time
       gen-<id>/bm25/         the BM25 keyword index (bm25s), row-aligned with FAISS
@@ -31,11 +31,13 @@ from pathlib import Path
 
 import numpy as np
 
+from explorer import vector_index
 from explorer.errors import ExplorerError, IndexMissingError
 from explorer.lexical import LexicalIndex
 from explorer.records import Passage
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+"""2: the manifest records the FAISS index kind (``vector_index``), which may be approximate."""
 MANIFEST = "manifest.json"
 VECTORS = "vectors.faiss"
 PASSAGES = "passages.jsonl"
@@ -48,7 +50,11 @@ REBUILD_HINT = "run `explorer build` to rebuild it"
 
 @dataclass
 class StoredIndex:
-    """Everything a loaded index holds, in memory."""
+    """Everything a loaded index holds, in memory.
+
+    ``vectors`` is a read-only view of the vectors inside ``faiss_index``
+    (:func:`explorer.vector_index.vectors_of`), not a second copy.
+    """
 
     manifest: dict
     passages: list[Passage]
@@ -82,14 +88,9 @@ def corpus_fingerprint(articles: dict[str, str]) -> str:
     return digest.hexdigest()
 
 
-def build_faiss_index(vectors: np.ndarray):
-    """Exact inner-product search: on unit vectors, the cosine similarity."""
-    import faiss
-
-    index = faiss.IndexFlatIP(vectors.shape[1])
-    if len(vectors):
-        index.add(np.ascontiguousarray(vectors, dtype=np.float32))
-    return index
+def build_faiss_index(vectors: np.ndarray, kind: str = vector_index.AUTO):
+    """Inner-product search (cosine on unit vectors); exact or approximate by size unless ``kind`` says."""
+    return vector_index.build(vectors, vector_index.choose_kind(len(vectors), kind))
 
 
 @contextlib.contextmanager
@@ -131,9 +132,13 @@ def write_index(
     vectors: np.ndarray,
     themes: dict,
     lexical: LexicalIndex | None = None,
+    kind: str = vector_index.AUTO,
+    faiss_index=None,
 ) -> dict:
     """Write a new generation and switch the manifest to it in one atomic rename.
 
+    ``kind`` is the FAISS index to build (``exact``, ``approximate``, or
+    ``auto`` by size); a caller that already built it passes ``faiss_index``.
     Call it under :func:`build_lock`. Returns the manifest as written.
     """
     import faiss
@@ -143,7 +148,11 @@ def write_index(
     staging.mkdir()
     passages_bytes = "".join(json.dumps(p.to_dict(), ensure_ascii=False) + "\n" for p in passages).encode("utf-8")
     _write_file(staging / PASSAGES, passages_bytes)
-    faiss.write_index(build_faiss_index(vectors), str(staging / VECTORS))
+    if faiss_index is None:
+        faiss_index = build_faiss_index(vectors, kind)
+    elif faiss_index.ntotal != len(passages):
+        raise ValueError("the FAISS index and the passages differ in length")
+    faiss.write_index(faiss_index, str(staging / VECTORS))
     with (staging / VECTORS).open("rb+") as handle:
         os.fsync(handle.fileno())
     _write_file(staging / THEMES, json.dumps(themes, ensure_ascii=False).encode("utf-8"))
@@ -163,6 +172,7 @@ def write_index(
         generation=generation,
         passage_count=len(passages),
         dimension=int(vectors.shape[1]),
+        vector_index=vector_index.describe(faiss_index),
         files={
             path.relative_to(final).as_posix(): {"sha256": _sha256(path), "bytes": path.stat().st_size}
             for path in sorted(final.rglob("*"))
@@ -237,11 +247,12 @@ def load_index(index_dir: Path, verify: bool = True) -> StoredIndex:
         raise ExplorerError(f"the index in {index_dir} is inconsistent: {REBUILD_HINT}")
     if faiss_index.d != manifest.get("dimension"):
         raise ExplorerError(f"the index in {index_dir} has the wrong dimension: {REBUILD_HINT}")
-    vectors = (
-        faiss_index.reconstruct_n(0, faiss_index.ntotal)
-        if faiss_index.ntotal
-        else np.zeros((0, faiss_index.d), dtype=np.float32)
-    )
+    if not vector_index.matches(faiss_index, manifest.get("vector_index")):
+        raise ExplorerError(
+            f"the vector index in {index_dir} is not the kind its manifest records "
+            f"({manifest.get('vector_index')!r}): {REBUILD_HINT}"
+        )
     if lexical is None:
         raise ExplorerError(f"the index in {index_dir} has no keyword index: {REBUILD_HINT}")
-    return StoredIndex(manifest, passages, np.asarray(vectors, dtype=np.float32), faiss_index, themes, lexical)
+    vector_index.prepare(faiss_index)
+    return StoredIndex(manifest, passages, vector_index.vectors_of(faiss_index), faiss_index, themes, lexical)

@@ -51,6 +51,26 @@ def test_a_second_build_at_the_same_time_is_refused(fake_explorer, small_corpus)
     assert builder.run(lambda _explorer: "after") == "after"
 
 
+def test_an_edit_in_the_app_refits_its_themes_in_the_background(fake_explorer, small_corpus):
+    from explorer.explorer import PLACE
+
+    explorer = fake_explorer()
+    explorer.build()
+    shared = SharedExplorer(explorer)
+    builder = Builder(explorer.settings, shared)
+    builder._explorer = fake_explorer(explorer.embedder)  # the builder's own explorer, on the test model
+    tea = b"Tea\n\nGreen tea leaves are steamed and dried after the harvest to keep their colour.\n"
+    builder.run(lambda build_explorer: build_explorer.add_document("tea.txt", tea, themes=PLACE))
+    assert shared.themes_stale()
+    refresh = builder.refresh_themes_later()
+    # A build the user starts meanwhile waits for the refresh instead of being refused.
+    assert builder.run(lambda _explorer: "after") == "after"
+    refresh.join(30)
+    assert not builder.refreshing_themes
+    assert not shared.themes_stale()
+    assert "tea" in {p.article_id for theme in shared.themes() for p in theme.passages}
+
+
 def test_the_shared_explorer_sees_a_build_made_elsewhere(fake_explorer, small_corpus):
     explorer = fake_explorer()
     explorer.build()
@@ -63,3 +83,19 @@ def test_the_shared_explorer_sees_a_build_made_elsewhere(fake_explorer, small_co
     fake_explorer().build()  # another process's explorer on the same index directory
     assert shared.refresh_if_rebuilt()
     assert shared.version() != before and "tea" in shared.articles()
+
+
+def test_the_app_takes_the_explorer_preloaded_at_server_start(seed_index_dir, tmp_path):
+    from explorer.app import state
+
+    settings = Settings(index_dir=seed_index_dir, corpus_path=tmp_path / "corpus")  # a key no other test uses
+    state.preload(settings)  # what `python -m explorer.app.serve` does before Streamlit starts
+    shared, _ = state._shared_for(str(settings.index_dir), str(settings.corpus_path), settings.model)
+    try:
+        loaded = shared._explorer
+        # The first page finds the model, the index and its themes loaded, and the preload handed over once.
+        assert loaded._embedder is not None and loaded._state is not None and loaded._state.themes is not None
+        assert state._key(settings) not in state._preloaded
+        assert shared.ask(QUESTIONS[1], k=3)[0].passage.article_id.startswith("2010-iranian-forces")
+    finally:
+        state._shared_for.clear()

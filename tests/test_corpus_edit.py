@@ -2,6 +2,7 @@
 
 import json
 
+import numpy as np
 import pytest
 
 from explorer import store
@@ -180,3 +181,27 @@ def test_a_single_file_corpus_cannot_be_edited(fake_explorer, small_corpus):
     )
     with pytest.raises(ExplorerError, match="single file"):
         single.add_document("tea.txt", TEA)
+
+
+def test_removing_an_article_removes_its_passages_from_every_structure(fake_explorer, small_corpus):
+    embedder = HashingEmbedder()
+    explorer = fake_explorer(embedder)
+    explorer.build()
+    assert explorer.index.lexical.scores("rocket boosters orbit").max() > 0
+    explorer.remove_document("rockets")
+    for reader in (explorer, fake_explorer(embedder)):  # the facade that removed it, and a fresh load from disk
+        index = reader.index
+        rows = len(index.passages)
+        assert rows == 4 and {p.article_id for p in index.passages} == {"bees", "bread"}
+        # dense: one FAISS row per passage, each still the vector of its own passage
+        assert index.faiss_index.ntotal == rows and len(index.vectors) == rows
+        expected = embedder.encode([p.text for p in index.passages])
+        assert np.allclose(index.vectors, expected, atol=1e-6)
+        assert all(hit.passage.article_id != "rockets" for hit in reader.ask("rocket boosters orbit", mode="dense"))
+        # lexical: BM25 has one row per passage and no longer knows the removed article's words
+        assert index.lexical.size == rows
+        assert index.lexical.scores("rocket boosters orbit").max() == 0
+        # themes and map: one entry per remaining passage, none from the removed article
+        assert index.themes["passage_ids"] == [p.passage_id for p in index.passages]
+        assert len(reader.passage_themes()) == rows and len(reader.passage_map()) == rows
+        assert not any("rockets" in theme.article_ids for theme in reader.themes())

@@ -23,12 +23,19 @@ CHROMIUM_ARGS = [
 """Headless, and quiet: without the networking flags Chromium keeps dialling hosts this machine cannot reach."""
 
 
-def streamlit_command(address: str = "127.0.0.1", port: int = 8501, script: Path = APP_SCRIPT) -> list[str]:
-    """``streamlit run`` headless on ``address:port``: no usage statistics, no file watcher, no deploy button."""
+def streamlit_command(
+    address: str = "127.0.0.1", port: int = 8501, script: Path = APP_SCRIPT, preload: bool = True
+) -> list[str]:
+    """``streamlit run`` headless on ``address:port``: no usage statistics, no file watcher, no deploy button.
+
+    With ``preload`` (the default) it runs through :mod:`explorer.app.serve`,
+    which loads the model and the index while the server starts; without, it is
+    plain ``python -m streamlit run`` (for comparison in bench/app_bench.py).
+    """
     return [
         sys.executable,
         "-m",
-        "streamlit",
+        "explorer.app.serve" if preload else "streamlit",
         "run",
         str(script),
         "--server.address",

@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import threading
 from collections.abc import Callable
+from concurrent.futures import Future
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -69,11 +70,12 @@ class SharedExplorer:
             return dict(self._explorer.index.manifest)
 
     def warm_up(self) -> None:
-        """Load the model and the index now, so the first question is as fast as the next."""
+        """Load the model, the index and its themes now, so the first question is as fast as the next."""
         with self._lock:
             if self._explorer.has_index():
                 self._explorer.index  # noqa: B018 - loads the index
                 self._explorer.embedder.encode(["warm up"])
+                self._explorer.themes()  # every page's sidebar counts them (imports scikit-learn once)
                 self._manifest_mtime = self._mtime()
 
     def refresh_if_rebuilt(self) -> bool:
@@ -102,43 +104,107 @@ class SharedExplorer:
 
 
 class Builder:
-    """Runs builds and corpus edits one at a time, then points the shared explorer at the result."""
+    """Runs builds and corpus edits one at a time, then points the shared explorer at the result.
+
+    An edit made in the app (add or remove one article) keeps the themes it had, with the
+    new passages placed in their nearest theme, and refits them in a background thread
+    (:meth:`refresh_themes_later`), so the article is searchable at once and the themes
+    catch up seconds later (minutes on a million passages).
+    """
 
     def __init__(self, settings: Settings, shared: SharedExplorer) -> None:
         self._settings = settings
         self._shared = shared
         self._explorer: Explorer | None = None
         self._lock = threading.Lock()
+        self._refreshing = threading.Event()
 
     def run(self, task: Callable[[Explorer], T]) -> T:
-        """Run ``task`` on the build explorer; a second build at the same time is refused."""
-        if not self._lock.acquire(blocking=False):
+        """Run ``task`` on the build explorer; a second build at the same time is refused.
+
+        A background theme refresh is not a build the user started: the task waits for it.
+        """
+        if not self._lock.acquire(blocking=self._refreshing.is_set()):
             raise ExplorerError("another build is running in this app: wait for it to finish, then try again")
         try:
-            if self._explorer is None:
-                self._explorer = Explorer(self._settings)
-            try:
-                return task(self._explorer)
-            finally:
-                self._shared.reload()  # whatever is on disk now: the new index, or the untouched old one
-                with contextlib.suppress(ExplorerError):
-                    self._shared.warm_up()  # so the first question after a build is as fast as the next
+            return self._run_locked(task)
         finally:
             self._lock.release()
+
+    def _run_locked(self, task: Callable[[Explorer], T]) -> T:
+        if self._explorer is None:
+            self._explorer = Explorer(self._settings)
+        try:
+            return task(self._explorer)
+        finally:
+            self._shared.reload()  # whatever is on disk now: the new index, or the untouched old one
+            with contextlib.suppress(ExplorerError):
+                self._shared.warm_up()  # so the first question after a build is as fast as the next
+
+    def refresh_themes_later(self) -> threading.Thread:
+        """Refit stale themes in a background thread (after :meth:`run` of an edit with ``themes="place"``)."""
+        self._refreshing.set()
+
+        def refresh() -> None:
+            try:
+                with self._lock:
+                    self._run_locked(lambda explorer: explorer.refresh_themes())
+            except ExplorerError:
+                pass  # the stale themes stay, marked as such; the next build refits them
+            finally:
+                self._refreshing.clear()
+
+        thread = threading.Thread(target=refresh, name="explorer-theme-refresh", daemon=True)
+        thread.start()
+        return thread
 
     @property
     def busy(self) -> bool:
         return self._lock.locked()
 
+    @property
+    def refreshing_themes(self) -> bool:
+        return self._refreshing.is_set()
 
-@st.cache_resource(show_spinner="Loading the model and the index…")
-def _shared_for(index_dir: str, corpus_path: str, model: str) -> tuple[SharedExplorer, Builder]:
-    settings = Settings.from_env(index_dir=index_dir, corpus_path=corpus_path, model=model)
+
+def _loaded(settings: Settings) -> tuple[SharedExplorer, Builder]:
+    """A shared explorer with its model and index loaded, and the builder that goes with it."""
     shared = SharedExplorer(Explorer(settings))
     # A damaged index is reported by the page that loads it, with a way to rebuild.
     with contextlib.suppress(ExplorerError):
         shared.warm_up()
     return shared, Builder(settings, shared)
+
+
+_preloaded: dict[tuple[str, str, str], Future] = {}
+
+
+def _key(settings: Settings) -> tuple[str, str, str]:
+    return str(settings.index_dir), str(settings.corpus_path), settings.model
+
+
+def preload(settings: Settings) -> None:
+    """Start loading the shared explorer in the background (at server start, see explorer/app/serve.py)."""
+    future: Future = Future()
+    _preloaded[_key(settings)] = future
+
+    def load() -> None:
+        try:
+            future.set_result(_loaded(settings))
+        except BaseException as error:  # the app's own load reports it again, on the page
+            future.set_exception(error)
+
+    threading.Thread(target=load, name="explorer-preload", daemon=True).start()
+
+
+@st.cache_resource(show_spinner="Loading the model and the index…")
+def _shared_for(index_dir: str, corpus_path: str, model: str) -> tuple[SharedExplorer, Builder]:
+    settings = Settings.from_env(index_dir=index_dir, corpus_path=corpus_path, model=model)
+    preloaded = _preloaded.pop(_key(settings), None)
+    if preloaded is not None:
+        with contextlib.suppress(Exception):
+            return preloaded.result()
+    return _loaded(settings)
 
 
 def current() -> tuple[SharedExplorer, Builder]:

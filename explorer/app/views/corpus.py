@@ -12,6 +12,7 @@ from explorer.app.render import escape_markdown
 from explorer.app.widgets import article_label, source_name
 from explorer.corpus import SUPPORTED_SUFFIXES
 from explorer.corpus_edit import file_name_for_title
+from explorer.explorer import PLACE
 
 REPORT_KEY = "corpus_report"
 # Bumped after each change, to give the uploader and text boxes fresh, empty widgets.
@@ -34,8 +35,11 @@ def articles_table(articles: dict[str, dict], passages) -> pd.DataFrame:
     )
 
 
-def _after_build(report) -> None:
+def _after_build(report, themes_placed: bool = True) -> None:
     if report is not None:
+        if themes_placed:
+            # One article changed: it is searchable now; the themes are refitted in the background.
+            state.builder().refresh_themes_later()
         st.session_state[REPORT_KEY] = report
         st.session_state[UPLOAD_ROUND] = st.session_state.get(UPLOAD_ROUND, 0) + 1
         st.rerun()
@@ -58,7 +62,9 @@ def add_article() -> None:
             else:
                 name, data = upload.name, upload.getvalue()
                 _after_build(
-                    state.build_with_progress(lambda explorer, on_stage: explorer.add_document(name, data, on_stage)[1])
+                    state.build_with_progress(
+                        lambda explorer, on_stage: explorer.add_document(name, data, on_stage, PLACE)[1]
+                    )
                 )
     with paste_tab, st.form(f"corpus_paste_{round_}", border=False):
         title = st.text_input("Title", key=f"corpus_title_{round_}")
@@ -70,7 +76,9 @@ def add_article() -> None:
                 data = f"{title.strip()}\n\n{text.strip()}\n".encode()
                 name = file_name_for_title(title)
                 _after_build(
-                    state.build_with_progress(lambda explorer, on_stage: explorer.add_document(name, data, on_stage)[1])
+                    state.build_with_progress(
+                        lambda explorer, on_stage: explorer.add_document(name, data, on_stage, PLACE)[1]
+                    )
                 )
 
 
@@ -86,7 +94,7 @@ def remove_article(articles: dict[str, dict]) -> None:
     )
     if st.button("Remove and re-index", key="corpus_remove_button", disabled=not sure):
         _after_build(
-            state.build_with_progress(lambda explorer, on_stage: explorer.remove_document(article_id, on_stage))
+            state.build_with_progress(lambda explorer, on_stage: explorer.remove_document(article_id, on_stage, PLACE))
         )
 
 
@@ -97,7 +105,9 @@ def rebuild(shared: state.SharedExplorer) -> None:
         "only new or changed passages are embedded again."
     )
     if st.button("Rebuild from the corpus folder", key="corpus_rebuild", icon=":material/refresh:"):
-        _after_build(state.build_with_progress(lambda explorer, on_stage: explorer.build(on_stage=on_stage)))
+        _after_build(
+            state.build_with_progress(lambda explorer, on_stage: explorer.build(on_stage=on_stage)), themes_placed=False
+        )
 
 
 def render() -> None:

@@ -72,6 +72,11 @@ def render() -> None:
             else "."
         )
     )
+    if shared.themes_stale():
+        st.info(
+            "The corpus changed a moment ago: new passages sit in their nearest theme until the themes "
+            "are refitted in the background (seconds; refresh the page to see them)."
+        )
     download_buttons(
         [
             ("CSV", exports.themes_csv(themes), "themes.csv", "text/csv"),

@@ -1,0 +1,93 @@
+"""Reuse between builds: unchanged articles keep their passages, and the result equals a fresh build."""
+
+import pytest
+
+from explorer import incremental, store
+from explorer.embed import HashingEmbedder
+from explorer.records import Article
+
+from .conftest import write_articles
+
+TEA = "Tea\n\nGreen tea leaves are steamed and dried soon after the harvest to keep their fresh colour and taste.\n"
+
+
+@pytest.fixture
+def cut_articles(monkeypatch) -> list[str]:
+    """The ids of the articles the build actually cut into passages."""
+    cut: list[str] = []
+    split_article = incremental.split_article
+
+    def recording(article, *args, **kwargs):
+        cut.append(article.article_id)
+        return split_article(article, *args, **kwargs)
+
+    monkeypatch.setattr(incremental, "split_article", recording)
+    return cut
+
+
+def _files(index_dir) -> dict[str, bytes]:
+    manifest = store.read_manifest(index_dir)
+    generation = index_dir / manifest["generation"]
+    return {name: (generation / name).read_bytes() for name in (store.PASSAGES, store.THEMES)}
+
+
+def test_a_rebuild_cuts_only_new_and_changed_articles(fake_explorer, small_corpus, cut_articles):
+    explorer = fake_explorer()
+    explorer.build()
+    assert sorted(cut_articles) == ["bees", "bread", "rockets"]
+    cut_articles.clear()
+    write_articles(small_corpus, {"tea.txt": TEA})
+    (small_corpus / "bread.txt").write_text("Baking bread\n\nSourdough needs a starter of wild yeast and time.\n")
+    (small_corpus / "rockets.txt").unlink()
+    report = explorer.build()
+    assert sorted(cut_articles) == ["bread", "tea"]
+    assert report.added_articles == ["tea"] and report.changed_articles == ["bread"]
+    assert {p.article_id for p in explorer.passages()} == {"bees", "bread", "tea"}
+    assert [p.text for p in explorer.passages() if p.article_id == "bread"] == [
+        "Sourdough needs a starter of wild yeast and time."
+    ]
+
+
+def test_an_incremental_build_writes_what_a_fresh_build_writes(fake_explorer, small_corpus, tmp_path):
+    embedder = HashingEmbedder()
+    incremental_explorer = fake_explorer(embedder)
+    incremental_explorer.build()
+    write_articles(small_corpus, {"tea.txt": TEA})
+    (small_corpus / "rockets.txt").unlink()
+    incremental_explorer.build()
+    fresh = fake_explorer(embedder, index_dir=tmp_path / "fresh-index")
+    fresh.build()
+    assert _files(incremental_explorer.index_dir) == _files(fresh.index_dir)
+    assert (incremental_explorer.index.vectors == fresh.index.vectors).all()
+
+
+def test_new_splitting_code_or_window_cuts_every_article_again(fake_explorer, small_corpus, cut_articles, monkeypatch):
+    explorer = fake_explorer()
+    explorer.build()
+    cut_articles.clear()
+    monkeypatch.setattr(incremental, "splitter_fingerprint", lambda: "another version of passages.py")
+    explorer.build()
+    assert sorted(cut_articles) == ["bees", "bread", "rockets"]
+    cut_articles.clear()
+    explorer.build()
+    assert cut_articles == []
+    explorer.embedder.max_tokens = 128
+    explorer.build()
+    assert sorted(cut_articles) == ["bees", "bread", "rockets"]
+
+
+def test_the_key_changes_with_everything_the_passages_depend_on():
+    article = Article("a", "Title", "Title\n\nSome text of the article.\n", headline_in_text=True)
+    key = incremental.split_key(article, "model@1", 254)
+    assert key == incremental.split_key(Article(**{**article.__dict__, "source_path": "moved/a.txt"}), "model@1", 254)
+    changed = [
+        incremental.split_key(Article("b", article.title, article.text, headline_in_text=True), "model@1", 254),
+        incremental.split_key(Article("a", "Other", article.text, headline_in_text=True), "model@1", 254),
+        incremental.split_key(
+            Article("a", article.title, article.text + "More.\n", headline_in_text=True), "model@1", 254
+        ),
+        incremental.split_key(Article("a", article.title, article.text, headline_in_text=False), "model@1", 254),
+        incremental.split_key(article, "model@2", 254),
+        incremental.split_key(article, "model@1", 126),
+    ]
+    assert key not in changed and len(set(changed)) == len(changed)
