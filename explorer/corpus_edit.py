@@ -10,15 +10,21 @@ were.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import tempfile
 import unicodedata
 import uuid
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from explorer.corpus import SUPPORTED_SUFFIXES, CorpusReadResult, read_corpus
 from explorer.errors import ExplorerError
+from explorer.indexing import REFIT, BuildReport, StageCallback
+
+if TYPE_CHECKING:
+    from explorer.explorer import Explorer
 
 MAX_NAME_BYTES = 200
 SUFFIX_LIST = ", ".join(sorted(SUPPORTED_SUFFIXES))
@@ -135,3 +141,82 @@ def set_aside(path: Path) -> Path:
     hidden = path.with_name(f".removed-{uuid.uuid4().hex}-{path.name}")
     os.replace(path, hidden)
     return hidden
+
+
+# -- edits of an explorer's corpus, re-indexed at once ----------------------------
+
+
+def add_document(
+    explorer: Explorer, filename: str, data: bytes, on_stage: StageCallback | None = None, themes: str = REFIT
+) -> tuple[Path, BuildReport]:
+    """Save a new article file into the corpus folder and re-index.
+
+    The name must be a plain supported file name (no folders: path
+    traversal is refused), must not replace an existing file, and the
+    content must hold readable text that is not already indexed.
+    """
+    folder = corpus_folder(Path(explorer.settings.corpus_path))
+    target = target_path(folder, filename)
+    upload = read_upload(target.name, data)
+    _refuse_indexed(explorer, upload.articles, target.name)
+    write_new_file(target, data)
+    try:
+        report = explorer.build(folder, on_stage, themes)
+    except BaseException:
+        target.unlink(missing_ok=True)
+        raise
+    return target, report
+
+
+def remove_document(
+    explorer: Explorer, article_id: str, on_stage: StageCallback | None = None, themes: str = REFIT
+) -> BuildReport:
+    """Delete an article's file from the corpus folder and re-index (restored if the build fails)."""
+    articles = explorer.articles()
+    info = articles.get(article_id)
+    if info is None:
+        raise ExplorerError(f"no article {article_id!r} in the index: list them with `explorer articles`")
+    if len(articles) == 1:
+        raise ExplorerError("this is the only article: add another one before removing it")
+    source_path = file_of(str(info.get("source_path", "")))
+    sharing = [
+        other
+        for other, data in articles.items()
+        if other != article_id and file_of(str(data.get("source_path", ""))) == source_path
+    ]
+    if sharing:
+        raise ExplorerError(
+            f"{article_id!r} is one of {len(sharing) + 1} articles in {Path(source_path).name}: "
+            "delete its record from that file, then rebuild"
+        )
+    folder = corpus_folder(Path(explorer.settings.corpus_path))
+    source = source_file(folder, source_path)
+    hidden = set_aside(source)
+    try:
+        report = explorer.build(folder, on_stage, themes)
+    except BaseException:
+        hidden.replace(source)
+        raise
+    hidden.unlink(missing_ok=True)
+    return report
+
+
+def _refuse_indexed(explorer: Explorer, new_articles: list, name: str) -> None:
+    """An upload that repeats an indexed article's id or text would be skipped silently: say so now."""
+    if not explorer.has_index():
+        return
+    try:
+        indexed = explorer.articles()
+    except ExplorerError:
+        return  # a damaged index is rebuilt by the build that follows
+    by_hash = {data.get("sha256"): article_id for article_id, data in indexed.items()}
+    for article in new_articles:
+        if article.article_id in indexed:
+            raise ExplorerError(
+                f"{name}: an article with id {article.article_id!r} is already indexed "
+                f"(from {Path(indexed[article.article_id].get('source_path', '')).name}); "
+                "remove it first or rename the file"
+            )
+        same = by_hash.get(hashlib.sha256(article.text.encode("utf-8")).hexdigest())
+        if same is not None:
+            raise ExplorerError(f"{name}: the same text is already indexed as {same!r}")

@@ -8,31 +8,22 @@ FAISS or the files on disk themselves.
 
 from __future__ import annotations
 
-import hashlib
 import threading
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from explorer import highlight, incremental, retrieval, search, store, vector_index
-from explorer.corpus import read_corpus
-from explorer.embed import Embedder, make_embedder, same_model
+from explorer import highlight, retrieval, search, store, vector_index
+from explorer.embed import Embedder, make_embedder
 from explorer.errors import ExplorerError
-from explorer.lexical import LexicalIndex
+from explorer.indexing import PLACE, REFIT, BuildReport, Indexer, StageCallback, check_model
 from explorer.records import Answer, Hit, Passage, Theme
 from explorer.settings import Settings
-from explorer.theme_placement import place_passages
 
-StageCallback = Callable[[str, float], None]
-"""Called with a stage description and a fraction done (0..1), for progress bars."""
+__all__ = ["MAX_K", "PLACE", "REFIT", "BuildReport", "Explorer", "StageCallback", "ThemeArticleMatrix"]
 
 MAX_K = 1000
-
-REFIT = "refit"
-PLACE = "place"
-"""Build options for the themes: fit them again, or place new passages in the existing ones."""
 
 HIGHLIGHT_BY_MEANING = 5
 """Hits whose highlight is chosen by sentence embeddings; later ones use shared words (cheaper)."""
@@ -56,34 +47,6 @@ class ThemeArticleMatrix:
         """Each column divided by the article's passage count (columns sum to 1)."""
         totals = self.counts.sum(axis=0, keepdims=True)
         return self.counts / np.maximum(totals, 1)
-
-
-@dataclass
-class BuildReport:
-    """What a build did, for the user: counts, reuse, and any problems with input files."""
-
-    articles: int
-    passages: int
-    embedded: int
-    reused: int
-    added_articles: list[str] = field(default_factory=list)
-    changed_articles: list[str] = field(default_factory=list)
-    removed_articles: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-
-    def summary(self) -> str:
-        return (
-            f"indexed {self.passages} passages from {self.articles} articles "
-            f"({self.embedded} embedded, {self.reused} reused; "
-            f"{len(self.added_articles)} added, {len(self.changed_articles)} changed, "
-            f"{len(self.removed_articles)} removed)"
-        )
-
-
-def _split_keys(previous: store.StoredIndex | None) -> dict[str, str]:
-    """Article id -> the passages key the previous build recorded (see explorer/incremental.py)."""
-    articles = previous.manifest.get("articles", {}) if previous is not None else {}
-    return {article_id: str(info.get("passages_key", "")) for article_id, info in articles.items()}
 
 
 @dataclass
@@ -159,14 +122,7 @@ class Explorer:
 
     def _check_model(self, index: store.StoredIndex) -> None:
         """Refuse to compare question vectors with passages from another model."""
-        built_with = index.model_id
-        if not same_model(built_with, self.embedder.model_id) or index.dimension != self.embedder.dimension:
-            raise ExplorerError(
-                f"the index in {self.index_dir} was built with model {built_with} "
-                f"({index.dimension} dimensions) but the explorer is set to "
-                f"{self.embedder.model_id} ({self.embedder.dimension}): run `explorer build` "
-                "to rebuild it, or set EXPLORER_MODEL to the model it was built with"
-            )
+        check_model(index, self.embedder, self.index_dir)
 
     def reload(self) -> None:
         """Drop the loaded index so the next query reads the one on disk."""
@@ -174,174 +130,45 @@ class Explorer:
 
     # -- build -----------------------------------------------------------
 
+    # -- build and edit (explorer/indexing.py, explorer/corpus_edit.py) --
+
     def build(
         self, path: Path | str | None = None, on_stage: StageCallback | None = None, themes: str = REFIT
     ) -> BuildReport:
-        """Make the index mirror ``path``: embed new and changed passages, drop removed ones.
+        """Make the index mirror ``path`` (default: the corpus setting): embed new and changed
+        passages, drop removed ones. ``themes``: ``"refit"``, or ``"place"`` to keep the themes
+        and put new passages in the nearest one until :meth:`refresh_themes` (what the app does)."""
+        try:
+            return Indexer(self.settings, self.embedder).build(path, on_stage, themes)
+        finally:
+            self.reload()
 
-        Only what changed is cut into passages and embedded (explorer/incremental.py);
-        keywords and BM25 statistics are computed again over all passages. ``themes``:
-        ``"refit"`` fits the themes and the map again; ``"place"`` keeps the previous
-        themes, puts new passages in their nearest theme and marks them stale, for a later
-        :meth:`refresh_themes` (explorer/theme_placement.py: what the app does after one edit).
-        """
-        if themes not in (REFIT, PLACE):
-            raise ExplorerError(f"unknown themes option {themes!r}: use {REFIT!r} or {PLACE!r}")
-        stage = on_stage or (lambda message, fraction: None)
-        source = Path(path) if path is not None else Path(self.settings.corpus_path)
-        stage("reading articles", 0.0)
-        corpus = read_corpus(source)
-        embedder = self.embedder
-        with store.build_lock(self.index_dir):
-            previous = self._previous_index(embedder.model_id)
-            stage("cutting articles into passages", 0.02)
-            passages, split_keys, _ = incremental.split_reusing(
-                corpus.articles,
-                _split_keys(previous),
-                previous.passages if previous is not None else [],
-                embedder.model_id,
-                embedder.count_tokens,
-                embedder.max_tokens - 2,
-            )
-            with_passages = {p.article_id for p in passages}
-            corpus.warnings.extend(
-                f"{a.source_path}: nothing to index besides the title {a.title!r}"
-                for a in corpus.articles
-                if a.article_id not in with_passages
-            )
-            cache = self._vector_cache(previous, embedder.model_id)
-            keys = [incremental.text_key(embedder.model_id, p.text) for p in passages]
-            missing = sorted({key: p.text for key, p in zip(keys, passages) if key not in cache}.items())
-            stage(f"embedding {len(missing)} new passages", 0.05)
-
-            def embedding_progress(done: int, total: int) -> None:
-                stage(f"embedding passages ({done}/{total})", 0.05 + 0.8 * done / max(total, 1))
-
-            if missing:
-                new_vectors = embedder.encode([text for _, text in missing], progress=on_stage and embedding_progress)
-                cache.update({key: vector for (key, _), vector in zip(missing, new_vectors)})
-            vectors = (
-                np.vstack([cache[key] for key in keys]).astype(np.float32)
-                if keys
-                else np.zeros((0, embedder.dimension), dtype=np.float32)
-            )
-            placeable = previous is not None and same_model(previous.model_id, embedder.model_id)
-            if themes == PLACE and placeable and previous.themes.get("assignments") is not None:
-                stage("placing new passages in the themes", 0.86)
-                payload = place_passages(
-                    previous.themes, [p.passage_id for p in previous.passages], previous.vectors, passages, vectors
-                )
-            else:
-                stage("finding themes", 0.86)
-                payload = self._fit_themes(passages, vectors, stage)
-            stage("building the keyword index", 0.92)
-            lexical = LexicalIndex.build([p.text for p in passages])
-            article_hashes = {a.article_id: hashlib.sha256(a.text.encode("utf-8")).hexdigest() for a in corpus.articles}
-            manifest = {
-                "model": embedder.model_id,
-                "model_dir_name": getattr(embedder, "model_dir", Path(embedder.model_id)).name,
-                "corpus_path": str(source),
-                "corpus_fingerprint": store.corpus_fingerprint(article_hashes),
-                "article_count": len(corpus.articles),
-                "articles": {
-                    a.article_id: {
-                        "title": a.title,
-                        "sha256": article_hashes[a.article_id],
-                        "source_path": a.source_path,
-                        "passages_key": split_keys[a.article_id],
-                    }
-                    for a in corpus.articles
-                },
-                "random_state": self.settings.random_state,
-            }
-            stage("writing the index", 0.96)
-            kind = vector_index.choose_kind(len(passages), self.settings.vector_index, self.settings.approximate_above)
-            store.write_index(self.index_dir, manifest, passages, vectors, payload, lexical=lexical, kind=kind)
-        self.reload()
-        stage("done", 1.0)
-        return self._report(corpus, passages, previous, len(missing), article_hashes)
-
-    def _fit_themes(self, passages: list[Passage], vectors: np.ndarray, stage: StageCallback) -> dict:
-        """themes.json for these passages: a full :class:`~explorer.themes.ThemeModel` fit."""
-        from explorer.themes import ThemeModel, themes_payload  # scikit-learn: only builds need it
-
-        embedder = self.embedder
-
-        def encode_keyphrases(phrases: list[str]) -> np.ndarray:
-            # The same model embeds each theme's keyphrase candidates, to rank them by meaning.
-            return embedder.encode(
-                phrases, progress=lambda done, total: stage(f"labelling themes ({done}/{total} keyphrases)", 0.88)
-            )
-
-        model = ThemeModel(random_state=self.settings.random_state, encode=encode_keyphrases).fit(
-            vectors, [p.text for p in passages], [p.article_id for p in passages]
-        )
-        return themes_payload(model, passages)
+    def refresh_themes(self, on_stage: StageCallback | None = None) -> bool:
+        """Refit themes an edit left stale (see :meth:`build`); returns whether there were any."""
+        try:
+            return Indexer(self.settings, self.embedder).refresh_themes(on_stage)
+        finally:
+            self.reload()
 
     def themes_stale(self) -> bool:
         """Whether the themes were carried over from before the last edit (see :meth:`refresh_themes`)."""
         return bool(self.index.themes.get("stale"))
 
-    def refresh_themes(self, on_stage: StageCallback | None = None) -> bool:
-        """Refit stale themes over the index as it is; everything else is written back unchanged.
+    def add_document(
+        self, filename: str, data: bytes, on_stage: StageCallback | None = None, themes: str = REFIT
+    ) -> tuple[Path, BuildReport]:
+        """Save a new article file into the corpus folder and re-index (see :func:`corpus_edit.add_document`)."""
+        from explorer import corpus_edit  # the app's helpers; the CLI never needs them
 
-        Returns whether there was anything to do. Afterwards the themes are exactly those
-        a full build of the same corpus gives.
-        """
-        stage = on_stage or (lambda message, fraction: None)
-        with store.build_lock(self.index_dir):
-            self.reload()
-            index = self.index
-            if not index.themes.get("stale"):
-                return False
-            self._check_model(index)
-            stage("finding themes", 0.1)
-            payload = self._fit_themes(index.passages, np.asarray(index.vectors, dtype=np.float32), stage)
-            stage("writing the index", 0.95)
-            # write_index renews the generation, counts and checksums; the rest of the manifest stays.
-            store.write_index(
-                self.index_dir,
-                index.manifest,
-                index.passages,
-                index.vectors,
-                payload,
-                lexical=index.lexical,
-                faiss_index=index.faiss_index,
-            )
-        self.reload()
-        stage("done", 1.0)
-        return True
+        return corpus_edit.add_document(self, filename, data, on_stage, themes)
 
-    def _previous_index(self, model_id: str) -> store.StoredIndex | None:
-        """The index already on disk, if it is readable; a broken one is simply rebuilt."""
-        if not self.has_index():
-            return None
-        try:
-            return store.load_index(self.index_dir)
-        except ExplorerError:
-            return None
+    def remove_document(
+        self, article_id: str, on_stage: StageCallback | None = None, themes: str = REFIT
+    ) -> BuildReport:
+        """Delete an article's file from the corpus folder and re-index (see :func:`corpus_edit.remove_document`)."""
+        from explorer import corpus_edit
 
-    @staticmethod
-    def _vector_cache(previous: store.StoredIndex | None, model_id: str) -> dict[str, np.ndarray]:
-        """Vectors of the previous build, keyed by model and passage text."""
-        if previous is None or not same_model(previous.model_id, model_id):
-            return {}
-        return incremental.vector_cache(previous.passages, previous.vectors, model_id)
-
-    @staticmethod
-    def _report(corpus, passages, previous, embedded: int, new_hashes: dict[str, str]) -> BuildReport:
-        old = previous.manifest.get("articles", {}) if previous else {}
-        new = {a.article_id: a for a in corpus.articles}
-        return BuildReport(
-            articles=len(corpus.articles),
-            passages=len(passages),
-            embedded=embedded,
-            reused=len(passages) - embedded,
-            added_articles=sorted(set(new) - set(old)),
-            changed_articles=sorted(a for a in set(new) & set(old) if old[a].get("sha256") != new_hashes[a]),
-            removed_articles=sorted(set(old) - set(new)),
-            warnings=list(corpus.warnings),
-        )
+        return corpus_edit.remove_document(self, article_id, on_stage, themes)
 
     # -- queries ---------------------------------------------------------
 
@@ -494,7 +321,7 @@ class Explorer:
         broad theme is a union of fine ones). ``None`` or a number at or above
         :meth:`theme_count` gives the finest themes.
         """
-        from explorer.themes import themes_from_payload
+        from explorer.theme_payload import themes_from_payload
 
         state = self._loaded()
         n_themes = self._checked_theme_count(n_themes)
@@ -506,7 +333,7 @@ class Explorer:
 
     def theme_count(self) -> int:
         """How many themes the finest level has: the largest useful ``n_themes``."""
-        from explorer.themes import theme_count
+        from explorer.theme_payload import theme_count
 
         return theme_count(self._loaded().index.themes)
 
@@ -523,7 +350,7 @@ class Explorer:
 
         Ids match :meth:`themes` called with the same ``n_themes``.
         """
-        from explorer.themes import assignments_at
+        from explorer.theme_payload import assignments_at
 
         assignments, _ = assignments_at(self._loaded().index.themes, self._checked_theme_count(n_themes))
         if len(assignments) != len(self.index.passages):
@@ -575,83 +402,6 @@ class Explorer:
     # corpus folder and re-index through build(), which embeds only what
     # changed; a failed build undoes the file change, and the index on disk is
     # only ever replaced whole, so nothing that worked is lost.
-
-    def add_document(
-        self, filename: str, data: bytes, on_stage: StageCallback | None = None, themes: str = REFIT
-    ) -> tuple[Path, BuildReport]:
-        """Save a new article file into the corpus folder and re-index.
-
-        The name must be a plain supported file name (no folders: path
-        traversal is refused), must not replace an existing file, and the
-        content must hold readable text that is not already indexed.
-        """
-        from explorer import corpus_edit  # the app's helpers; the CLI never needs them
-
-        folder = corpus_edit.corpus_folder(Path(self.settings.corpus_path))
-        target = corpus_edit.target_path(folder, filename)
-        upload = corpus_edit.read_upload(target.name, data)
-        self._refuse_indexed(upload.articles, target.name)
-        corpus_edit.write_new_file(target, data)
-        try:
-            report = self.build(folder, on_stage, themes)
-        except BaseException:
-            target.unlink(missing_ok=True)
-            raise
-        return target, report
-
-    def remove_document(
-        self, article_id: str, on_stage: StageCallback | None = None, themes: str = REFIT
-    ) -> BuildReport:
-        """Delete an article's file from the corpus folder and re-index (restored if the build fails)."""
-        from explorer import corpus_edit
-
-        articles = self.articles()
-        info = articles.get(article_id)
-        if info is None:
-            raise ExplorerError(f"no article {article_id!r} in the index: list them with `explorer articles`")
-        if len(articles) == 1:
-            raise ExplorerError("this is the only article: add another one before removing it")
-        source_path = corpus_edit.file_of(str(info.get("source_path", "")))
-        sharing = [
-            other
-            for other, data in articles.items()
-            if other != article_id and corpus_edit.file_of(str(data.get("source_path", ""))) == source_path
-        ]
-        if sharing:
-            raise ExplorerError(
-                f"{article_id!r} is one of {len(sharing) + 1} articles in {Path(source_path).name}: "
-                "delete its record from that file, then rebuild"
-            )
-        folder = corpus_edit.corpus_folder(Path(self.settings.corpus_path))
-        source = corpus_edit.source_file(folder, source_path)
-        hidden = corpus_edit.set_aside(source)
-        try:
-            report = self.build(folder, on_stage, themes)
-        except BaseException:
-            hidden.replace(source)
-            raise
-        hidden.unlink(missing_ok=True)
-        return report
-
-    def _refuse_indexed(self, new_articles: list, name: str) -> None:
-        """An upload that repeats an indexed article's id or text would be skipped silently: say so now."""
-        if not self.has_index():
-            return
-        try:
-            indexed = self.articles()
-        except ExplorerError:
-            return  # a damaged index is rebuilt by the build that follows
-        by_hash = {data.get("sha256"): article_id for article_id, data in indexed.items()}
-        for article in new_articles:
-            if article.article_id in indexed:
-                raise ExplorerError(
-                    f"{name}: an article with id {article.article_id!r} is already indexed "
-                    f"(from {Path(indexed[article.article_id].get('source_path', '')).name}); "
-                    "remove it first or rename the file"
-                )
-            same = by_hash.get(hashlib.sha256(article.text.encode("utf-8")).hexdigest())
-            if same is not None:
-                raise ExplorerError(f"{name}: the same text is already indexed as {same!r}")
 
     def closest_pairs(self, article_a: str, article_b: str, k: int = 5) -> list[tuple[Passage, Passage, float]]:
         """The ``k`` most similar (passage of A, passage of B) pairs, best first, with their cosine."""

@@ -17,8 +17,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.cluster.hierarchy import fcluster, linkage
-from sklearn.cluster import KMeans, MiniBatchKMeans
 
 UNASSIGNED = -1
 
@@ -64,6 +62,8 @@ class ThemeTree:
 
 def micro_clusters(features: np.ndarray, random_state: int) -> tuple[np.ndarray, np.ndarray]:
     """(cluster per row, centroids); every row is its own cluster for small corpora."""
+    from sklearn.cluster import KMeans, MiniBatchKMeans  # fitting only: reading stored themes never needs it
+
     n = len(features)
     if n <= MAX_DIRECT:
         return np.arange(n), features
@@ -82,6 +82,8 @@ def micro_clusters(features: np.ndarray, random_state: int) -> tuple[np.ndarray,
 
 def build_tree(features: np.ndarray, n_themes: int, random_state: int = 0) -> ThemeTree:
     """Cut a Ward tree into ``n_themes`` leaf themes, numbered largest first, and keep the merges above."""
+    from scipy.cluster.hierarchy import fcluster, linkage
+
     n = len(features)
     if n == 0:
         return ThemeTree(np.zeros(0, dtype=int), [], [])

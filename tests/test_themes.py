@@ -2,7 +2,8 @@ import numpy as np
 import pytest
 
 from explorer.records import Passage
-from explorer.themes import UNASSIGNED, ThemeModel, assignments_at, themes_from_payload, themes_payload
+from explorer.theme_payload import assignments_at, themes_from_payload, themes_payload
+from explorer.themes import UNASSIGNED, ThemeModel
 
 WORDS = [
     ["rocket", "orbit", "launch", "booster"],

@@ -1,0 +1,136 @@
+"""themes.json: what a fitted :class:`~explorer.themes.ThemeModel` leaves in the index, and reading it back.
+
+Kept apart from the model so that answering ``explorer themes`` (or drawing the
+app's Themes page) reads the stored themes without importing the fitting code
+and scikit-learn. The format is documented in docs/INDEX_FORMAT.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from explorer.hierarchy import UNASSIGNED, ThemeTree, cut_tree
+from explorer.records import Passage, Theme
+
+if TYPE_CHECKING:
+    from explorer.themes import ThemeModel
+
+PAYLOAD_VERSION = 2
+REPRESENTATIVES = 3
+
+
+def themes_payload(model: ThemeModel, passages: Sequence[Passage]) -> dict:
+    """What themes.json holds: per-passage leaf theme, 2D map, theme labels and the hierarchy."""
+    ids = [p.passage_id for p in passages]
+    k = model.tree_.n_leaves
+    return {
+        "version": PAYLOAD_VERSION,
+        "assignments": [int(x) for x in model.labels_],
+        "map": [[round(float(x), 5), round(float(y), 5)] for x, y in model.coordinates_],
+        "themes": [
+            {
+                "theme_id": theme,
+                "label": model.label_texts_[theme],
+                "keywords": model.keywords_[theme],
+                "representative_ids": [ids[row] for row in model.representatives_[theme]],
+            }
+            for theme in sorted(model.keywords_)
+        ],
+        "hierarchy": [
+            {
+                "node_id": k + step,
+                "children": [int(a), int(b)],
+                "label": model.node_labels_[k + step],
+                "keywords": model.node_keywords_[k + step],
+            }
+            for step, (a, b) in enumerate(model.merges_)
+        ],
+        "leaf_count": k,
+        "settings": {
+            "min_theme_size": int(model.min_theme_size_),
+            "assign_outliers": bool(model.assign_outliers),
+            "article_centring": round(float(model.centring_weight_), 4),
+            "random_state": int(model.random_state),
+        },
+        "passage_ids": ids,
+    }
+
+
+def theme_count(payload: dict) -> int:
+    """Themes at the finest level stored (what :func:`themes_from_payload` shows by default)."""
+    return len(payload.get("themes", []))
+
+
+def assignments_at(payload: dict, n_themes: int | None = None) -> tuple[np.ndarray, dict[int, dict]]:
+    """Theme per passage row for ``n_themes`` themes (coarser levels merge finer ones) and each theme's
+    description ({label, keywords, representative_ids, node_id}); themes numbered largest first."""
+    leaves = np.array(payload.get("assignments", []), dtype=int)
+    described = {int(t["theme_id"]): t for t in payload.get("themes", [])}
+    nodes = {int(t["theme_id"]): t for t in payload.get("themes", [])}
+    nodes.update({int(h["node_id"]): h for h in payload.get("hierarchy", [])})
+    leaf_count = int(payload.get("leaf_count", len(described)))
+    merges = [tuple(h["children"]) for h in payload.get("hierarchy", [])]
+    if n_themes is None or n_themes >= len(described) or not merges:
+        node_of_leaf = np.arange(max(leaf_count, 1))
+    else:
+        tree = ThemeTree(leaves, merges, [0.0] * len(merges))
+        # Leaves that never got members (all unassigned) still sit in the tree; count only live ones.
+        target = n_themes + (leaf_count - len(described))
+        node_of_leaf, _ = cut_tree(tree, max(target, 1))
+    rows_node = np.where(leaves >= 0, node_of_leaf[np.maximum(leaves, 0)], UNASSIGNED)
+    live = [int(node) for node in np.unique(rows_node[rows_node >= 0])]
+    sizes = {node: int(np.sum(rows_node == node)) for node in live}
+    first = {node: int(np.flatnonzero(rows_node == node)[0]) for node in live}
+    ordered = sorted(live, key=lambda node: (-sizes[node], first[node]))
+    number = {node: index for index, node in enumerate(ordered)}
+    assignments = np.array([number.get(int(node), UNASSIGNED) for node in rows_node], dtype=int)
+    info = {}
+    for node in ordered:
+        description = dict(nodes.get(node, {"label": "miscellaneous", "keywords": []}))
+        description["node_id"] = node
+        info[number[node]] = description
+    return assignments, info
+
+
+def themes_from_payload(
+    payload: dict,
+    passages: Sequence[Passage],
+    vectors: np.ndarray | None = None,
+    n_themes: int | None = None,
+) -> list[Theme]:
+    """Rebuild :class:`Theme` objects (largest first, unassigned last), at ``n_themes`` if given."""
+    if "assignments" not in payload:
+        payload = {"assignments": [UNASSIGNED] * len(passages)}
+    assignments, info = assignments_at(payload, n_themes)
+    themes: list[Theme] = []
+    for theme_id in [*sorted(info), UNASSIGNED]:
+        members = np.flatnonzero(assignments == theme_id)
+        if theme_id == UNASSIGNED and not len(members):
+            continue
+        description = info.get(theme_id, {"label": "unassigned", "keywords": []})
+        member_passages = [passages[i] for i in members]
+        representatives = description.get("representative_ids") or _representatives(members, vectors, passages)
+        themes.append(
+            Theme(
+                theme_id=int(theme_id),
+                label=description["label"],
+                keywords=list(description["keywords"]),
+                passages=member_passages,
+                article_ids=sorted({p.article_id for p in member_passages}),
+                representative_ids=list(representatives),
+            )
+        )
+    return themes
+
+
+def _representatives(members: np.ndarray, vectors: np.ndarray | None, passages: Sequence[Passage]) -> list[str]:
+    """For merged themes: the passages closest to the theme's centre in embedding space."""
+    if vectors is None or not len(members):
+        return [passages[i].passage_id for i in members[:REPRESENTATIVES]]
+    centre = vectors[members].mean(axis=0)
+    scores = vectors[members] @ centre
+    best = members[np.argsort(-scores, kind="stable")[:REPRESENTATIVES]]
+    return [passages[i].passage_id for i in best]
