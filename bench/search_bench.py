@@ -23,6 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import CACHE, REPO, SHARED, median, percentile, timed, write_section  # noqa: E402
 from explorer import retrieval, search  # noqa: E402
+from explorer.errors import ExplorerError  # noqa: E402
 from explorer.explorer import Explorer  # noqa: E402
 from explorer.settings import Settings  # noqa: E402
 
@@ -61,10 +62,21 @@ def load_scifact(split: str) -> tuple[dict[str, str], dict[str, set[str]]]:
 def explorer_for(corpus: Path, name: str, rebuild: bool) -> Explorer:
     """An index over ``corpus`` in bench/.cache, built once (a rebuild re-embeds only what changed)."""
     explorer = Explorer(Settings(index_dir=CACHE / name, corpus_path=corpus))
-    if rebuild or not explorer.has_index():
+    if rebuild or not _loads(explorer):
         report = explorer.build(corpus)
         print(f"{name}: {report.summary()}", file=sys.stderr)
     return explorer
+
+
+def _loads(explorer: Explorer) -> bool:
+    """Whether the cached index is there and this version of the explorer accepts it (an older format is not)."""
+    try:
+        explorer.index  # noqa: B018 - loads and checks it
+    except ExplorerError as error:
+        if explorer.has_index():
+            print(f"rebuilding the cached index: {error}", file=sys.stderr)
+        return False
+    return True
 
 
 def evaluate_scifact(explorer: Explorer, queries: dict[str, str], qrels: dict[str, set[str]]) -> dict:

@@ -227,12 +227,19 @@ class Indexer:
         except ExplorerError:
             return None
 
-    @staticmethod
-    def _vector_cache(previous: store.StoredIndex | None, model_id: str) -> dict[str, np.ndarray]:
-        """Vectors of the previous build, keyed by model and passage text."""
-        if previous is None or not same_model(previous.model_id, model_id):
+    def _vector_cache(self, previous: store.StoredIndex | None, model_id: str) -> dict[str, np.ndarray]:
+        """Vectors of the previous build, keyed by model and passage text; from an index of an older
+        format too (:func:`store.reusable_vectors`), so an upgrade does not re-embed the corpus."""
+        if previous is not None:
+            built_with, passages, vectors = previous.model_id, previous.passages, previous.vectors
+        else:
+            older = store.reusable_vectors(self.index_dir)
+            if older is None:
+                return {}
+            built_with, passages, vectors = older
+        if not same_model(built_with, model_id):
             return {}
-        return incremental.vector_cache(previous.passages, previous.vectors, model_id)
+        return incremental.vector_cache(passages, vectors, model_id)
 
     @staticmethod
     def _report(corpus, passages, previous, embedded: int, new_hashes: dict[str, str]) -> BuildReport:

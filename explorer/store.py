@@ -218,6 +218,36 @@ def read_manifest(index_dir: Path) -> dict:
     return manifest
 
 
+def reusable_vectors(index_dir: Path) -> tuple[str, list[Passage], np.ndarray] | None:
+    """(model, passages, vectors) of an index that :func:`load_index` refuses for its format version.
+
+    After an upgrade of the explorer the next build re-embeds only what changed, instead of the whole
+    corpus: the passage texts and vectors of the old index are still good when their checksums hold.
+    ``None`` when there is no such index or anything about it is doubtful.
+    """
+    import faiss
+
+    try:
+        manifest = json.loads((index_dir / MANIFEST).read_text(encoding="utf-8"))
+        generation = index_dir / str(manifest["generation"])
+        for name in (VECTORS, PASSAGES):
+            expected = manifest["files"][name]
+            if _sha256(generation / name) != expected["sha256"]:
+                return None
+        faiss_index = faiss.read_index(str(generation / VECTORS))
+        passages = [
+            Passage(**json.loads(line))
+            for line in (generation / PASSAGES).read_text(encoding="utf-8").splitlines()
+            if line
+        ]
+        vectors = np.array(vector_index.vectors_of(faiss_index), dtype=np.float32)
+    except (OSError, KeyError, TypeError, ValueError, RuntimeError, AttributeError):
+        return None
+    if len(vectors) != len(passages):
+        return None
+    return str(manifest.get("model", "")), passages, vectors
+
+
 def load_index(index_dir: Path, verify: bool = True) -> StoredIndex:
     """Load and check an index; any missing, truncated or altered file is reported."""
     import faiss

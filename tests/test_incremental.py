@@ -91,3 +91,33 @@ def test_the_key_changes_with_everything_the_passages_depend_on():
         incremental.split_key(article, "model@1", 126),
     ]
     assert key not in changed and len(set(changed)) == len(changed)
+
+
+def test_an_index_of_an_older_format_is_refused_but_its_vectors_are_reused(fake_explorer, small_corpus):
+    import json
+
+    from explorer.errors import ExplorerError
+
+    explorer = fake_explorer()
+    first = explorer.build()
+    manifest_path = explorer.index_dir / store.MANIFEST
+    manifest = json.loads(manifest_path.read_text())
+    manifest["format_version"] = store.FORMAT_VERSION - 1
+    manifest_path.write_text(json.dumps(manifest))
+    explorer.reload()
+    with pytest.raises(ExplorerError, match="format version"):
+        explorer.index  # noqa: B018
+    report = explorer.build()
+    assert report.embedded == 0 and report.reused == first.passages
+    assert explorer.index.manifest["format_version"] == store.FORMAT_VERSION
+
+
+def test_damaged_old_vectors_are_not_reused(fake_explorer, small_corpus):
+    explorer = fake_explorer()
+    first = explorer.build()
+    generation = explorer.index_dir / store.read_manifest(explorer.index_dir)["generation"]
+    with (generation / store.VECTORS).open("r+b") as handle:
+        handle.seek(-8, 2)
+        handle.write(b"\xff" * 8)
+    report = explorer.build()
+    assert report.embedded == first.passages
