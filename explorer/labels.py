@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Container, Iterable, Sequence
 from functools import lru_cache
 
 import numpy as np
@@ -73,11 +73,12 @@ def _counted_form(token: str) -> tuple[str, int]:
 MAX_PHRASE_WORDS = 3
 
 
-def _phrases_with_spans(text: str) -> Iterable[tuple[str, int, int]]:
-    """Every keyphrase in ``text``: single words, and runs of up to three with nothing but a space between."""
+def _phrases_with_spans(text: str, first_words: Container[str] | None = None) -> Iterable[tuple[str, int, int]]:
+    """Every keyphrase in ``text``: single words, and runs of up to three with nothing but a space between
+    (only those starting with one of ``first_words``, when given)."""
     tokens = _tokens(text)
     for index, (word, start, end) in enumerate(tokens):
-        if not word:
+        if not word or (first_words is not None and word not in first_words):
             continue
         yield word, start, end
         words, last_end = [word], end
@@ -228,7 +229,7 @@ def scored_keywords(
     score_of: dict[str, float] = {}
     for slot, index in zip(candidates, promoted):
         score_of.setdefault(str(terms[index]), float(scores[slot]))
-    return [(term, score_of[term]) for term in deduplicate_keywords(score_of)[:top_n]]
+    return [(term, score_of[term]) for term in deduplicate_keywords(score_of, top_n)]
 
 
 def _promoted(candidates: list[int], terms: np.ndarray, counts: np.ndarray) -> list[int]:
@@ -281,7 +282,7 @@ def _stems(keyword: str) -> tuple[str, ...]:
     return tuple(_stem(w) for w in keyword.split())
 
 
-def deduplicate_keywords(keywords: Iterable[str]) -> list[str]:
+def deduplicate_keywords(keywords: Iterable[str], limit: int | None = None) -> list[str]:
     """Drop a keyword that repeats a better-ranked one.
 
     "militias" after "militia" goes (same stems); so does "hezbollah" after
@@ -297,6 +298,8 @@ def deduplicate_keywords(keywords: Iterable[str]) -> list[str]:
             continue
         chosen.append(keyword)
         chosen_stems.append(stems)
+        if len(chosen) == limit:  # later keywords can only be dropped or come after these
+            break
     return chosen
 
 
@@ -315,9 +318,10 @@ def surface_forms(keywords: Sequence[str], texts: Iterable[str]) -> dict[str, st
     not count against the lower-case form.
     """
     wanted = set(keywords)
+    first_words = {keyword.split(" ", 1)[0] for keyword in keywords}
     forms: dict[str, Counter] = {k: Counter() for k in keywords}
     for text in texts:
-        for phrase, start, end in _phrases_with_spans(text):
+        for phrase, start, end in _phrases_with_spans(text, first_words):
             if phrase in wanted:
                 forms[phrase][re.sub(r"\s+", " ", text[start:end])] += 1
     return {keyword: _best_form(keyword, forms[keyword]) for keyword in keywords}
