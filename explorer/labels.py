@@ -267,11 +267,28 @@ def ctfidf_keywords(
     return {theme: top_keywords(scores[row], vocabulary.terms, top_n, counts[row]) for row, theme in enumerate(themes)}
 
 
+@lru_cache(maxsize=1)
+def _snowball():
+    """The English Snowball stemmer of PyStemmer (installed for BM25), or None without it."""
+    try:
+        import Stemmer
+    except ImportError:
+        return None
+    return Stemmer.Stemmer("english")
+
+
+@lru_cache(maxsize=100_000)
 def _stem(word: str) -> str:
-    """A crude stem: enough to see that "militia" and "militias", "forces" and "force" are one word."""
+    """The stem that makes "militia" and "militias", "virus" and "viruses", "forces" and "force" one word.
+
+    Snowball's English stemmer (the one BM25 uses); without PyStemmer, a plural-only fallback.
+    """
     word = word.lower().replace("’", "'")
     if word.startswith(("al-", "el-")) and len(word) > 5:
         word = word[3:]  # "al-Abadi" and "Abadi" are one name
+    stemmer = _snowball()
+    if stemmer is not None:
+        return stemmer.stemWord(word)
     for suffix in ("'s", "ies", "es", "s"):
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             return word[: -len(suffix)] + ("y" if suffix == "ies" else "")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-_ABBREVIATIONS = {
+_TITLES = {
     "mr",
     "mrs",
     "ms",
@@ -34,6 +34,10 @@ _ABBREVIATIONS = {
     "pres",
     "rev",
     "hon",
+}
+
+# Titles (above) and other words that a full stop follows without ending the sentence.
+_ABBREVIATIONS = _TITLES | {
     "no",
     "vs",
     "etc",
@@ -59,32 +63,6 @@ _ABBREVIATIONS = {
     "dept",
     "est",
     "vol",
-}
-
-_TITLES = {
-    "mr",
-    "mrs",
-    "ms",
-    "dr",
-    "prof",
-    "sr",
-    "jr",
-    "st",
-    "gen",
-    "lt",
-    "col",
-    "maj",
-    "capt",
-    "cmdr",
-    "adm",
-    "brig",
-    "sgt",
-    "sen",
-    "rep",
-    "gov",
-    "pres",
-    "rev",
-    "hon",
 }
 
 _SENTENCE_OPENERS = {

@@ -52,6 +52,8 @@ def test_near_duplicate_keywords_are_dropped():
         "badr",
     ]
     assert deduplicate_keywords(["forces", "us forces", "us"]) == ["forces", "us"]
+    # "virus" is no plural of "viru": a plural rule alone kept both.
+    assert deduplicate_keywords(["virus", "viruses", "elections", "election", "web"]) == ["virus", "elections", "web"]
     assert deduplicate_keywords(["iraqi prime", "prime minister", "abadi", "al-abadi"]) == ["iraqi prime", "abadi"]
 
 
