@@ -320,10 +320,18 @@ def deduplicate_keywords(keywords: Iterable[str], limit: int | None = None) -> l
     return chosen
 
 
+SAME_ROOT = 6
+"""Two single words whose stems agree this far, one the start of the other, are one word to a reader:
+"economy" (economi) and "economic" (econom); "state" and "statement" stay apart."""
+
+
 def _overlaps(first: tuple[str, ...], second: tuple[str, ...]) -> bool:
     a, b = set(first), set(second)
     if a <= b or b <= a:
         return True
+    if len(first) == len(second) == 1:
+        short, long = sorted((first[0], second[0]), key=len)
+        return len(short) >= SAME_ROOT and long.startswith(short)
     # Two phrases that chain into a longer one: ("iraqi", "prime") and ("prime", "minister").
     return len(first) > 1 and len(second) > 1 and (first[-1] == second[0] or second[-1] == first[0])
 

@@ -54,6 +54,7 @@ def test_near_duplicate_keywords_are_dropped():
     assert deduplicate_keywords(["forces", "us forces", "us"]) == ["forces", "us"]
     # "virus" is no plural of "viru": a plural rule alone kept both.
     assert deduplicate_keywords(["virus", "viruses", "elections", "election", "web"]) == ["virus", "elections", "web"]
+    assert deduplicate_keywords(["economy", "economic", "state", "statement"]) == ["economy", "state", "statement"]
     assert deduplicate_keywords(["iraqi prime", "prime minister", "abadi", "al-abadi"]) == ["iraqi prime", "abadi"]
 
 
