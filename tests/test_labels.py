@@ -115,3 +115,10 @@ def test_a_word_repeated_within_three_restarts_the_phrase():
         "rise showed smaller",
         "rise",
     ]
+
+
+def test_in_a_small_collection_only_a_word_in_every_article_is_the_subject():
+    texts = [f"Troops and Iran matter in topic{i} here" for i in range(4)] + ["Iran matters in topic9 here"]
+    terms = set(Vocabulary(texts, article_ids=[f"a{i}" for i in range(5)]).terms)
+    assert "iran" not in terms  # every article
+    assert "troops" in terms  # four of five: a theme's word, not the collection's subject
