@@ -38,6 +38,11 @@ def article_heatmap_frame(article_ids: list[str], matrix: np.ndarray, titles: di
     return pd.DataFrame(rows)
 
 
+def _left_axis() -> alt.Axis:
+    """Row labels in full (long titles and theme labels), none skipped for overlapping."""
+    return alt.Axis(labelLimit=AXIS_LABEL_LIMIT, labelOverlap=False)
+
+
 def _top_axis() -> alt.Axis:
     """Column labels above a heatmap, slanted so long article titles stay readable."""
     return alt.Axis(orient="top", labelAngle=-30, labelAlign="left", labelLimit=240, labelOverlap=False)
@@ -57,7 +62,7 @@ def article_heatmap(frame: pd.DataFrame) -> alt.LayerChart:
             title=None,
             axis=_top_axis(),
         ),
-        y=alt.Y("title_a:N", sort=order, title=None, axis=alt.Axis(labelLimit=AXIS_LABEL_LIMIT, labelOverlap=False)),
+        y=alt.Y("title_a:N", sort=order, title=None, axis=_left_axis()),
     )
     cells = base.mark_rect(stroke="white", strokeWidth=2, cursor="pointer").encode(
         color=alt.condition(
@@ -121,9 +126,7 @@ def theme_article_heatmap(frame: pd.DataFrame, theme_order: list[str], article_o
             title=None,
             axis=_top_axis(),
         ),
-        y=alt.Y(
-            "theme:N", sort=theme_order, title=None, axis=alt.Axis(labelLimit=AXIS_LABEL_LIMIT, labelOverlap=False)
-        ),
+        y=alt.Y("theme:N", sort=theme_order, title=None, axis=_left_axis()),
     )
     cells = base.mark_rect(stroke="white", strokeWidth=1).encode(
         color=alt.Color("passages:Q", scale=alt.Scale(scheme="greens"), title="passages"),
