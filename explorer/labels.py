@@ -100,6 +100,20 @@ def _phrases_with_spans(text: str, first_words: Container[str] | None = None) ->
 _WORD_OR_BREAK = re.compile(_TOKEN.pattern + r"|[^\w\s-]+")
 
 
+_FORMS: dict[str, tuple[str, int]] = {}
+"""Token -> :func:`_counted_form` (or a break), looked up by the hot loop below without a function call."""
+
+MAX_FORMS = 500_000
+"""Tokens remembered before :data:`_FORMS` starts afresh (a long-running app sees ever new words)."""
+
+
+def _form_of(token: str) -> tuple[str, int]:
+    if len(_FORMS) >= MAX_FORMS:
+        _FORMS.clear()
+    form = _FORMS[token] = _counted_form(token) if token[0].isalpha() else ("", 0)
+    return form
+
+
 def keyphrases(text: str) -> list[str]:
     """The analyzer handed to scikit-learn's CountVectorizer: the phrases of :func:`_phrases_with_spans`,
     found faster (no character offsets) because every passage of the corpus goes through it.
@@ -110,9 +124,10 @@ def keyphrases(text: str) -> list[str]:
     """
     out: list[str] = []
     append = out.append
+    known = _FORMS.get
     oldest = older = last = None  # the run's last three words, most recent last
     for token in _WORD_OR_BREAK.findall(text):
-        word, possessive = _counted_form(token) if token[0].isalpha() else ("", 0)
+        word, possessive = known(token) or _form_of(token)
         if not word:
             oldest = older = last = None
         elif word in (last, older, oldest):
@@ -122,9 +137,9 @@ def keyphrases(text: str) -> list[str]:
         else:
             append(word)
             if last is not None:
-                append(f"{last} {word}")
+                append(last + " " + word)
                 if older is not None:
-                    append(f"{older} {last} {word}")
+                    append(older + " " + last + " " + word)
             oldest, older, last = older, last, word
         if possessive:
             oldest = older = last = None
