@@ -1,11 +1,15 @@
 """The Streamlit app through AppTest: the real scripts, model and index, one test per page interaction."""
 
+import os
 import re
 import shutil
+import time
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
+
+from explorer import store
 
 from .conftest import CORPUS
 
@@ -163,6 +167,17 @@ def test_corpus_page_adds_pasted_text_and_removes_an_article(editable_app):
     assert not app.exception, app.exception
     assert (corpus / "drone-strikes-near-erbil.txt").exists()
     assert any("1 added" in s.value and "(1 embedded, 62 reused" in s.value for s in app.success)
+    # The new passage was placed in the existing themes; the app refits them in the background.
+    index_dir = Path(os.environ["EXPLORER_INDEX"])
+    deadline = time.monotonic() + 120
+    while store.load_index(index_dir).themes.get("stale") and time.monotonic() < deadline:
+        time.sleep(0.5)
+    refitted = store.load_index(index_dir)
+    assert not refitted.themes.get("stale")
+    assert any(p.article_id == "drone-strikes-near-erbil" for p in refitted.passages)
+    _page(app, "themes")
+    assert not any("refitted in the background" in i.value for i in app.info)
+    _page(app, "corpus")
     app.selectbox(key="corpus_remove").set_value("drone-strikes-near-erbil")
     app.checkbox(key="corpus_remove_sure_1").check().run()
     app.button(key="corpus_remove_button").click().run()
