@@ -137,8 +137,14 @@ class Indexer:
                 if keys
                 else np.zeros((0, embedder.dimension), dtype=np.float32)
             )
-            placeable = previous is not None and same_model(previous.model_id, embedder.model_id)
-            if themes == PLACE and placeable and previous.themes.get("assignments") is not None:
+            # Placing needs the previous themes to describe the previous passages, row for row.
+            placeable = (
+                previous is not None
+                and same_model(previous.model_id, embedder.model_id)
+                and len(previous.themes.get("assignments") or []) == len(previous.passages)
+                and len(previous.themes.get("map") or []) == len(previous.passages)
+            )
+            if themes == PLACE and placeable:
                 stage("placing new passages in the themes", 0.86)
                 payload = place_passages(
                     previous.themes, [p.passage_id for p in previous.passages], previous.vectors, passages, vectors

@@ -95,3 +95,27 @@ def test_removing_with_placed_themes_drops_the_article_from_the_themes(fake_expl
     assert all(p.article_id != "tea" for theme in explorer.themes() for p in theme.passages)
     assert len(explorer.index.themes["assignments"]) == len(explorer.passages())
     assert len(explorer.passage_map()) == len(explorer.passages())
+
+
+def test_themes_that_do_not_match_the_passages_are_refitted_instead_of_placed(fake_explorer, small_corpus):
+    import json
+
+    explorer = fake_explorer()
+    explorer.build()
+    generation = explorer.index_dir / store.read_manifest(explorer.index_dir)["generation"]
+    payload = json.loads((generation / store.THEMES).read_text())
+    payload["assignments"] = payload["assignments"][:-1]  # themes.json of another passage list
+    manifest = store.read_manifest(explorer.index_dir)
+    store.write_index(
+        explorer.index_dir,
+        manifest,
+        explorer.index.passages,
+        explorer.index.vectors,
+        payload,
+        lexical=explorer.index.lexical,
+        faiss_index=explorer.index.faiss_index,
+    )
+    explorer.reload()
+    explorer.add_document("tea.txt", TEA.encode(), themes=PLACE)
+    assert not explorer.themes_stale()  # refitted, not placed
+    assert len(explorer.index.themes["assignments"]) == len(explorer.passages())
