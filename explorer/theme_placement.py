@@ -18,9 +18,9 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from explorer.hierarchy import UNASSIGNED
 from explorer.records import Passage
 
-UNASSIGNED = -1
 MAP_NEIGHBOURS = 5
 """Previous passages whose map positions a new passage's position is averaged from."""
 

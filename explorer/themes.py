@@ -45,8 +45,7 @@ from explorer.keyphrase_rerank import CANDIDATES, Encode, PhraseVectors, centroi
 from explorer.labels import Vocabulary, ctfidf_scores, make_label, scored_keywords
 from explorer.projection import theme_map
 from explorer.theme_features import theme_features
-
-REPRESENTATIVES = 3
+from explorer.theme_payload import REPRESENTATIVES
 
 BLAS_THREADS = 1
 """BLAS threads during a fit. Its matrices are small (passages x a few hundred columns), so a second
