@@ -41,7 +41,15 @@ from explorer.hierarchy import (
     mark_outliers,
     nearest_theme,
 )
-from explorer.keyphrase_rerank import CANDIDATES, Encode, PhraseVectors, centroid, label_candidates, rerank
+from explorer.keyphrase_rerank import (
+    CANDIDATES,
+    Encode,
+    PhraseVectors,
+    centroid,
+    defining_phrase,
+    label_candidates,
+    rerank,
+)
 from explorer.labels import Vocabulary, ctfidf_scores, make_label, scored_keywords
 from explorer.projection import theme_map
 from explorer.theme_features import theme_features
@@ -204,7 +212,7 @@ class ThemeModel:
                 max(total / max(alive, 1), 1.0),
             )[0]
             candidates[node] = scored_keywords(node_scores, vocabulary.terms, pool, node_counts[node])
-        keywords, close, far = self._rerank(candidates, embeddings, node_rows)
+        keywords, close, far = self._rerank(candidates, embeddings, node_rows, vocabulary)
         labels_of = {
             node: make_label(close[node], _texts_with(vocabulary, texts, node_rows[node], words), fallback=far[node])
             for node, words in keywords.items()
@@ -219,7 +227,11 @@ class ThemeModel:
         self.node_labels_: dict[int, str] = {node: labels_of[node] for node in nodes}
 
     def _rerank(
-        self, candidates: dict[int, list[tuple[str, float]]], embeddings: np.ndarray, rows: dict[int, np.ndarray]
+        self,
+        candidates: dict[int, list[tuple[str, float]]],
+        embeddings: np.ndarray,
+        rows: dict[int, np.ndarray],
+        vocabulary: Vocabulary,
     ) -> tuple[dict[int, list[str]], dict[int, list[str]], dict[int, list[str]]]:
         """Each node's top keywords (c-TF-IDF order, or reranked by meaning when there is a model);
         of these, the ones close enough to its meaning to label it, and the rest (used only to reach
@@ -238,8 +250,11 @@ class ThemeModel:
             terms = [term for term, _ in scored]
             centre = centroid(embeddings, rows[node])
             ranked = rerank(terms, [s for _, s in scored], centre, vectors(terms))[: self.top_n_keywords]
-            keywords[node] = [term for term, _ in ranked]
-            close[node], far[node] = label_candidates(ranked)
+            top = vocabulary.column_of[terms[0]] if terms else None
+            holding = [float(vocabulary.columns[rows[node], top].sum())] if top is not None else []
+            close[node], far[node] = label_candidates(ranked, defining_phrase(scored, holding, len(rows[node])))
+            # The label's phrases lead the keywords, in the label's order.
+            keywords[node] = close[node] + far[node]
         return keywords, close, far
 
 

@@ -41,6 +41,17 @@ def test_seed_labels_name_what_themes_are_about_not_generic_words(seed_explorer)
     assert any(len(t.article_ids) >= 3 for t in named)
 
 
+def test_a_seed_theme_about_the_us_role_is_labelled_with_the_united_states(seed_explorer):
+    """The theme holding most passages about the U.S. role in Iraq is named for it: "United States" is in
+    most of its passages, though the model places its centroid nearer "Tehran"."""
+    themes = [t for t in seed_explorer.themes() if t.theme_id >= 0]
+    american = [t for t in themes if t.label.split(", ")[0] in ("United States", "U.S.", "US")]
+    assert american and len(american[0].article_ids) >= 3
+    texts = [p.text for p in american[0].passages]
+    mentions = ("United States", "U.S.", "US ", "American", "Washington")
+    assert np.mean([any(m in text for m in mentions) for text in texts]) >= 0.75
+
+
 def test_coarser_themes_merge_finer_ones(seed_explorer):
     finest = seed_explorer.theme_count()
     fine = seed_explorer.passage_themes()

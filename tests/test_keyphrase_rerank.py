@@ -1,6 +1,6 @@
 import numpy as np
 
-from explorer.keyphrase_rerank import PhraseVectors, centroid, label_candidates, rerank
+from explorer.keyphrase_rerank import PhraseVectors, centroid, defining_phrase, label_candidates, rerank
 from explorer.themes import ThemeModel
 from tests.test_themes import clustered_data
 
@@ -20,6 +20,22 @@ def test_a_phrase_close_to_the_theme_overtakes_a_generic_word_with_a_higher_ctfi
     assert [t for t, _ in rerank(candidates, scores, THEME, vectors, meaning_weight=0.0)] == candidates
     close, far = label_candidates(rerank(candidates, scores, THEME, vectors))
     assert close == ["kataib hezbollah", "militias"] and set(far) == {"source", "involved"}
+
+
+def test_a_phrase_held_by_most_of_a_theme_leads_its_label_even_if_the_model_places_it_farther():
+    # "united states" is c-TF-IDF's best and in 5 of the theme's 9 passages, but "tehran" lies nearer
+    # the centroid, as in the seed corpus; "central" is in 5 of 9 too, but lies near nothing.
+    ranked = [("tehran", 0.60), ("nuclear program", 0.47), ("isis", 0.45), ("united states", 0.20), ("central", 0.04)]
+    scored = [("united states", 0.42), ("nuclear program", 0.40), ("tehran", 0.30)]
+    defining = defining_phrase(scored, [5], 9)
+    assert defining == "united states"
+    close, far = label_candidates(ranked, defining)
+    assert close[:2] == ["united states", "tehran"] and far == ["central"]
+    # Held by fewer than half the passages, it is an ordinary candidate again.
+    assert defining_phrase(scored, [4], 9) is None
+    assert label_candidates(ranked, None)[0] == ["tehran", "nuclear program", "isis"]
+    # A best phrase that lies far from the theme stays out of the label, even held by most passages.
+    assert label_candidates([("iraqi forces", 0.5), ("central", 0.03)], "central") == (["iraqi forces"], ["central"])
 
 
 def test_phrases_are_embedded_once_in_one_batch():
