@@ -117,9 +117,9 @@ def label_candidates(ranked: Sequence[tuple[str, float]], defining: str | None =
     return close, [term for term in (t for t, _ in ranked) if term not in close]
 
 
-def defining_phrase(scored: Sequence[tuple[str, float]], holding: Sequence[float], size: int) -> str | None:
-    """The best c-TF-IDF phrase of a theme (``scored``, best first, ``holding`` its passages per phrase)
-    when at least :data:`DEFINING_SHARE` of the theme's ``size`` passages hold it; otherwise ``None``."""
-    if not scored or size <= 0 or holding[0] < DEFINING_SHARE * size:
+def defining_phrase(scored: Sequence[tuple[str, float]], held_by: int, size: int) -> str | None:
+    """The best c-TF-IDF phrase of a theme (``scored``, best first) when ``held_by`` of the theme's
+    ``size`` passages hold it, at least :data:`DEFINING_SHARE` of them; otherwise ``None``."""
+    if not scored or size <= 0 or held_by < DEFINING_SHARE * size:
         return None
     return scored[0][0]

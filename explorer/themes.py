@@ -250,9 +250,8 @@ class ThemeModel:
             terms = [term for term, _ in scored]
             centre = centroid(embeddings, rows[node])
             ranked = rerank(terms, [s for _, s in scored], centre, vectors(terms))[: self.top_n_keywords]
-            top = vocabulary.column_of[terms[0]] if terms else None
-            holding = [float(vocabulary.columns[rows[node], top].sum())] if top is not None else []
-            close[node], far[node] = label_candidates(ranked, defining_phrase(scored, holding, len(rows[node])))
+            held_by = int(vocabulary.columns[rows[node], vocabulary.column_of[terms[0]]].sum()) if terms else 0
+            close[node], far[node] = label_candidates(ranked, defining_phrase(scored, held_by, len(rows[node])))
             # The label's phrases lead the keywords, in the label's order.
             keywords[node] = close[node] + far[node]
         return keywords, close, far

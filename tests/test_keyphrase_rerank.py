@@ -27,12 +27,12 @@ def test_a_phrase_held_by_most_of_a_theme_leads_its_label_even_if_the_model_plac
     # the centroid, as in the seed corpus; "central" is in 5 of 9 too, but lies near nothing.
     ranked = [("tehran", 0.60), ("nuclear program", 0.47), ("isis", 0.45), ("united states", 0.20), ("central", 0.04)]
     scored = [("united states", 0.42), ("nuclear program", 0.40), ("tehran", 0.30)]
-    defining = defining_phrase(scored, [5], 9)
+    defining = defining_phrase(scored, 5, 9)
     assert defining == "united states"
     close, far = label_candidates(ranked, defining)
     assert close[:2] == ["united states", "tehran"] and far == ["central"]
     # Held by fewer than half the passages, it is an ordinary candidate again.
-    assert defining_phrase(scored, [4], 9) is None
+    assert defining_phrase(scored, 4, 9) is None
     assert label_candidates(ranked, None)[0] == ["tehran", "nuclear program", "isis"]
     # A best phrase that lies far from the theme stays out of the label, even held by most passages.
     assert label_candidates([("iraqi forces", 0.5), ("central", 0.03)], "central") == (["iraqi forces"], ["central"])

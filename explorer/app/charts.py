@@ -51,19 +51,19 @@ def _top_axis() -> alt.Axis:
 PAIR_SELECTION = "pair"
 
 
+def _grid(frame: pd.DataFrame, x: str, x_order: list[str], y: str, y_order: list[str]) -> alt.Chart:
+    """The base of a heatmap: ``x`` categories along the top, ``y`` down the left, both in the given order."""
+    return alt.Chart(frame).encode(
+        x=alt.X(x, sort=x_order, title=None, axis=_top_axis()),
+        y=alt.Y(y, sort=y_order, title=None, axis=_left_axis()),
+    )
+
+
 def article_heatmap(frame: pd.DataFrame) -> alt.LayerChart:
     """Clickable article x article overlap; a click selects a pair of articles."""
     order = list(dict.fromkeys(frame["title_a"]))
     pick = alt.selection_point(name=PAIR_SELECTION, fields=["a", "b"], on="click", clear="dblclick")
-    base = alt.Chart(frame).encode(
-        x=alt.X(
-            "title_b:N",
-            sort=order,
-            title=None,
-            axis=_top_axis(),
-        ),
-        y=alt.Y("title_a:N", sort=order, title=None, axis=_left_axis()),
-    )
+    base = _grid(frame, "title_b:N", order, "title_a:N", order)
     cells = base.mark_rect(stroke="white", strokeWidth=2, cursor="pointer").encode(
         color=alt.condition(
             "datum.overlap == null",
@@ -119,15 +119,7 @@ def theme_name(theme: Theme) -> str:
 def theme_article_heatmap(frame: pd.DataFrame, theme_order: list[str], article_order: list[str]) -> alt.Chart:
     """Which articles carry which theme, as passage counts."""
     dark_from = 0.6 * float(frame["passages"].max()) if len(frame) else 0.0  # white text on dark cells
-    base = alt.Chart(frame).encode(
-        x=alt.X(
-            "article:N",
-            sort=article_order,
-            title=None,
-            axis=_top_axis(),
-        ),
-        y=alt.Y("theme:N", sort=theme_order, title=None, axis=_left_axis()),
-    )
+    base = _grid(frame, "article:N", article_order, "theme:N", theme_order)
     cells = base.mark_rect(stroke="white", strokeWidth=1).encode(
         color=alt.Color("passages:Q", scale=alt.Scale(scheme="greens"), title="passages"),
         tooltip=[
