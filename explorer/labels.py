@@ -29,9 +29,11 @@ from sklearn.feature_extraction.text import CountVectorizer
 
 from explorer.stopwords import STOP_WORDS
 
-# Initialisms with dots ("U.S.", "U.N."), then words of two or more characters that start with a
-# letter and may hold apostrophes and hyphens inside ("al-Maliki", "Iraq’s").
-_TOKEN = re.compile(r"(?<!\w)(?:[A-Za-z]\.){2,}|[^\W\d_][\w'’-]*[^\W_]")
+# Words of two or more characters that start with a letter and may hold apostrophes and hyphens
+# inside ("al-Maliki", "Iraq’s"), or initialisms with dots ("U.S.", "U.N."). No word can start
+# where an initialism does (a word's second character is never a dot), so trying the common case
+# first finds the same tokens, faster.
+_TOKEN = re.compile(r"[^\W\d_][\w'’-]*[^\W_]|(?<!\w)(?:[A-Za-z]\.){2,}")
 _PHRASE_GAP = re.compile(r"[ \t]+|[ \t]*-[ \t]*")
 _POSSESSIVE = re.compile(r"['’]s$")
 
