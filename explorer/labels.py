@@ -247,13 +247,25 @@ def scored_keywords(
 ) -> list[tuple[str, float]]:
     """:func:`top_keywords` with each phrase's c-TF-IDF score (a promoted phrase keeps the score of the
     word it stands for, so the order and the scores agree)."""
-    order = np.argsort(-scores, kind="stable")
-    candidates = [int(i) for i in order[: top_n * 8] if scores[i] > 0]
+    candidates = [int(i) for i in best_first(scores, top_n * 8) if scores[i] > 0]
     promoted = _promoted(candidates, terms, counts) if counts is not None else candidates
     score_of: dict[str, float] = {}
     for slot, index in zip(candidates, promoted):
         score_of.setdefault(str(terms[index]), float(scores[slot]))
     return [(term, score_of[term]) for term in deduplicate_keywords(score_of, top_n)]
+
+
+def best_first(scores: np.ndarray, count: int) -> np.ndarray:
+    """The indices of the ``count`` highest ``scores``, best first, ties in index order: the head of a
+    stable argsort of ``-scores``, without sorting the whole vocabulary (each theme and each node of
+    the hierarchy asks for ~80 of ~40,000 phrases on BBC News)."""
+    if count >= len(scores):
+        return np.argsort(-scores, kind="stable")
+    if count <= 0:
+        return np.zeros(0, dtype=int)
+    threshold = np.partition(scores, len(scores) - count)[len(scores) - count]
+    chosen = np.flatnonzero(scores >= threshold)  # in index order, so the stable sort keeps ties that way
+    return chosen[np.argsort(-scores[chosen], kind="stable")][:count]
 
 
 def _promoted(candidates: list[int], terms: np.ndarray, counts: np.ndarray) -> list[int]:

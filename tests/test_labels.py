@@ -4,6 +4,7 @@ from hypothesis import strategies as st
 
 from explorer.labels import (
     Vocabulary,
+    best_first,
     ctfidf_keywords,
     deduplicate_keywords,
     keyphrases,
@@ -122,3 +123,11 @@ def test_in_a_small_collection_only_a_word_in_every_article_is_the_subject():
     terms = set(Vocabulary(texts, article_ids=[f"a{i}" for i in range(5)]).terms)
     assert "iran" not in terms  # every article
     assert "troops" in terms  # four of five: a theme's word, not the collection's subject
+
+
+@given(st.lists(st.integers(0, 5), max_size=60), st.integers(-1, 70))
+def test_best_first_is_the_head_of_a_stable_sort(values, count):
+    """Ties (many here: six distinct scores) keep index order, as the full stable argsort does."""
+    scores = np.array(values, dtype=float)
+    expected = np.argsort(-scores, kind="stable")[: max(count, 0)]
+    assert best_first(scores, count).tolist() == expected.tolist()
