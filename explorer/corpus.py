@@ -244,8 +244,36 @@ def _read_pdf(file: Path, raw: bytes, warnings: list[str]) -> Article | None:
     )
 
 
+@dataclass
+class _RecordProblems:
+    """Line numbers of a collection's records with each kind of problem, reported as one warning per kind:
+    a 2,000-row CSV without ids should say so once, not 2,000 times."""
+
+    no_text: list[int] = field(default_factory=list)
+    no_id: list[int] = field(default_factory=list)
+    extra_fields: list[int] = field(default_factory=list)
+
+    def report(self, file: Path, warnings: list[str]) -> None:
+        if self.no_text:
+            warnings.append(
+                f"{file}: skipped {len(self.no_text)} record(s) with no 'text': line(s) {_lines(self.no_text)}"
+            )
+        if self.extra_fields:
+            warnings.append(
+                f"{file}: skipped {len(self.extra_fields)} row(s) with more fields than the header: "
+                f"line(s) {_lines(self.extra_fields)}"
+            )
+        if self.no_id:
+            warnings.append(
+                f"{file}: {len(self.no_id)} record(s) have no 'id' or '_id', so each is named "
+                f"'{file.stem}-LINE' by the line it starts on (line(s) {_lines(self.no_id)}); "
+                "add ids to keep them stable when rows move"
+            )
+
+
 def _read_jsonl(file: Path, text: str, warnings: list[str]) -> Iterator[Article]:
     bad_lines: list[int] = []
+    problems = _RecordProblems()
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
@@ -257,9 +285,10 @@ def _read_jsonl(file: Path, text: str, warnings: list[str]) -> Iterator[Article]
         if not isinstance(record, dict):
             bad_lines.append(number)
             continue
-        article = _record_article(file, record, number, warnings)
+        article = _record_article(file, record, number, problems)
         if article is not None:
             yield article
+    problems.report(file, warnings)
     if bad_lines:
         warnings.append(f"{file}: skipped {len(bad_lines)} broken JSON line(s): {_lines(bad_lines)}")
 
@@ -267,17 +296,21 @@ def _read_jsonl(file: Path, text: str, warnings: list[str]) -> Iterator[Article]
 def _read_csv(file: Path, text: str, warnings: list[str]) -> Iterator[Article]:
     csv.field_size_limit(MAX_COLLECTION_BYTES)
     reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
+    problems = _RecordProblems()
     try:
         header = reader.fieldnames
         if not header or "text" not in header:
             warnings.append(f"{file}: skipped, the CSV header has no 'text' column (found: {header})")
             return
-        for row in reader:
-            number = reader.line_num
+        while True:
+            number = reader.line_num + 1  # the line the row starts on (a quoted text may span many)
+            row = next(reader, None)
+            if row is None:
+                break
             if None in row:
-                warnings.append(f"{file}:{number}: skipped, the row has more fields than the header")
+                problems.extra_fields.append(number)
                 continue
-            article = _record_article(file, row, number, warnings)
+            article = _record_article(file, row, number, problems)
             if article is not None:
                 yield article
     except csv.Error as error:
@@ -285,21 +318,22 @@ def _read_csv(file: Path, text: str, warnings: list[str]) -> Iterator[Article]:
             f"{file}:{reader.line_num}: stopped reading, broken CSV ({error}); rows before it were indexed, "
             "fix the quoting there to index the rest"
         )
+    problems.report(file, warnings)
 
 
-def _record_article(file: Path, record: dict, number: int, warnings: list[str]) -> Article | None:
+def _record_article(file: Path, record: dict, number: int, problems: _RecordProblems) -> Article | None:
     text = record.get("text")
     if not isinstance(text, str) or not text.strip():
-        warnings.append(f"{file}:{number}: skipped, the record has no 'text'")
+        problems.no_text.append(number)
         return None
     record_id = record.get("id", record.get("_id"))
     if record_id is None or str(record_id).strip() == "":
         record_id = f"{file.stem}-{number}"
-        warnings.append(f"{file}:{number}: the record has no 'id' or '_id'; using {record_id!r}")
+        problems.no_id.append(number)
     title = str(record.get("title") or "").strip()
-    if not title:  # the body's start stands in for a title; the body itself is all indexed
-        first = " ".join(text.split())
-        title = first if len(first) <= 80 else first[:79].rstrip() + "…"
+    headline = False
+    if not title:
+        title, headline = _title_from_body(text)
     return Article(
         article_id=str(record_id).strip(),
         title=title,
@@ -308,7 +342,22 @@ def _record_article(file: Path, record: dict, number: int, warnings: list[str]) 
         date=str(record.get("date") or ""),
         source=str(record.get("source") or ""),
         url=str(record.get("url") or ""),
+        headline_in_text=headline,
     )
+
+
+def _title_from_body(text: str) -> tuple[str, bool]:
+    """(title, whether it is the body's own first line) for a record without a title.
+
+    A first line that stands alone above the body and reads like a headline is the title, as in a
+    ``.txt`` file (BBC News rows start "No ads for Passion Oscar campaign", a blank line, the story);
+    otherwise the body's start stands in for a title and the body is all indexed.
+    """
+    lines = [line.strip() for line in text.strip().splitlines()]
+    if len(lines) > 1 and any(lines[1:]) and looks_like_title(lines[0]) and not is_furniture(lines[0]):
+        return lines[0], True
+    first = " ".join(text.split())
+    return (first if len(first) <= 80 else first[:79].rstrip() + "…"), False
 
 
 def _lines(numbers: list[int], most: int = 10) -> str:

@@ -4,6 +4,7 @@ import pytest
 
 from explorer.corpus import read_corpus, title_from_stem
 from explorer.errors import ExplorerError
+from explorer.passages import split_article
 
 from .conftest import CORPUS
 
@@ -77,7 +78,35 @@ def test_bad_records_are_reported_and_good_ones_kept(tmp_path):
     result = read_corpus(tmp_path)
     assert [a.article_id for a in result.articles] == ["good"]
     assert any("mixed.jsonl" in w and "2" in w for w in result.warnings)
-    assert any("mixed.jsonl:3" in w and "text" in w for w in result.warnings)
+    assert any("mixed.jsonl" in w and "no 'text'" in w and "3" in w for w in result.warnings)
+
+
+def test_records_without_ids_get_one_warning_not_one_per_row(tmp_path):
+    rows = "".join(f'"Story {i}\n\nThe harbour story number {i}, told in full."\n' for i in range(40))
+    (tmp_path / "stories.csv").write_text("text\n" + rows)
+    result = read_corpus(tmp_path)
+    assert len(result.articles) == 40
+    # Named by the line each row starts on, where a reader opening the file finds it.
+    assert [a.article_id for a in result.articles[:3]] == ["stories-2", "stories-5", "stories-8"]
+    assert result.articles[1].title == "Story 1"
+    no_id = [w for w in result.warnings if "no 'id'" in w]
+    assert len(no_id) == 1 and "40 record(s)" in no_id[0] and "30 more" in no_id[0]
+
+
+def test_untitled_record_takes_its_headline_line_as_title(tmp_path):
+    """A BBC-style record (headline, blank line, story) reads like a .txt file: the headline is the
+    title and not a passage; a record that is one paragraph keeps its body's start as the title."""
+    (tmp_path / "bbc.jsonl").write_text(
+        json.dumps({"id": "a", "text": "Harbour reopens after storm\n\nThe harbour reopened on Monday after a week."})
+        + "\n"
+        + json.dumps({"id": "b", "text": "The harbour reopened on Monday after a long week of storms and repairs."})
+        + "\n"
+    )
+    by_id = {a.article_id: a for a in read_corpus(tmp_path).articles}
+    assert by_id["a"].title == "Harbour reopens after storm" and by_id["a"].headline_in_text
+    assert [p.text for p in split_article(by_id["a"])] == ["The harbour reopened on Monday after a week."]
+    assert by_id["b"].title.startswith("The harbour reopened") and not by_id["b"].headline_in_text
+    assert split_article(by_id["b"])[0].text == by_id["b"].text
 
 
 def test_missing_path_and_empty_folder_are_clear_errors(tmp_path):
