@@ -116,6 +116,11 @@ def _needs_neighbour(piece: str) -> bool:
     return words < MIN_WORDS or (_is_lead_in(piece) and words < MAX_LEAD_IN_WORDS)
 
 
+def _wordless(piece: str) -> bool:
+    """Punctuation alone (a stray "." or '"' line left by the source): never a passage of its own."""
+    return not any(character.isalnum() for character in piece)
+
+
 def _merge_run(text: str, run: list[Block]) -> list[tuple[int, int]]:
     spans = [(b.start, b.end) for b in run]
     i = 0
@@ -126,7 +131,11 @@ def _merge_run(text: str, run: list[Block]) -> list[tuple[int, int]]:
             i += 1
             continue
         forward = i + 1 < len(spans) and (_is_lead_in(piece) or i == 0)
-        if not forward and len(text[spans[i - 1][0] : spans[i - 1][1]].split()) >= MAX_MERGED_WORDS:
+        if (
+            not forward
+            and not _wordless(piece)
+            and len(text[spans[i - 1][0] : spans[i - 1][1]].split()) >= MAX_MERGED_WORDS
+        ):
             # A run of short lines (a list, a poem) starts a new passage instead of growing one forever.
             if i + 1 < len(spans) and not _needs_neighbour(text[spans[i + 1][0] : spans[i + 1][1]]):
                 i += 1

@@ -105,8 +105,10 @@ _SENTENCE_OPENERS = {
 }
 
 # A sentence ends at . ! ? (optionally followed by closing quotes/brackets) and then
-# whitespace, or - in glued text - directly before a capital letter or opening quote.
-_BOUNDARY = re.compile(r"[.!?…]+[\"'”’)\]]*(?:\s+|(?=[A-Z“\"]))")
+# whitespace or the end of the text, or - in glued text - directly before a capital letter or
+# opening quote. The end comes before the glued case, so the closing quote of a text's last
+# sentence ('...public cost."') stays with it instead of becoming a "sentence" of its own.
+_BOUNDARY = re.compile(r"[.!?…]+[\"'”’)\]]*(?:\s+|$|(?=[A-Z“\"]))")
 
 
 def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
@@ -161,7 +163,11 @@ def _append_trimmed(text: str, start: int, end: int, spans: list[tuple[int, int]
         start += 1
     while end > start and text[end - 1].isspace():
         end -= 1
-    if end > start:
+    if end <= start:
+        return
+    if spans and not any(character.isalnum() for character in text[start:end]):
+        spans[-1] = (spans[-1][0], end)  # a stray "." or '"' line ends the sentence before it
+    else:
         spans.append((start, end))
 
 

@@ -59,6 +59,17 @@ def test_short_line_is_merged_into_previous_paragraph():
     assert len(["The", "motives", "would", "be", "similar."]) < MIN_WORDS
 
 
+def test_no_passage_is_punctuation_alone():
+    """A stray "." line after a paragraph too long to grow (BBC News has one) joins it anyway, and a
+    paragraph cut to the window keeps its closing quote: no passage is a lone "." or '"'."""
+    long_paragraph = " ".join(["The harbour reopened after the storm and the boats went out again."] * 20)
+    quoted = 'He said: "' + " ".join(["The repairs took a week and cost a great deal of money."] * 10) + '"'
+    passages = split_article(article(f"Title\n\n{long_paragraph}\n\n.\n\n{quoted}\n"), max_tokens=60)
+    assert all(any(c.isalnum() for c in p.text) for p in passages)
+    assert passages[-1].text.endswith('money."')
+    assert "".join(p.text for p in passages).count(".") == long_paragraph.count(".") + 1 + quoted.count(".")
+
+
 def test_seed_articles_lose_furniture_and_pull_quotes():
     docs = {d.article_id: d for d in read_corpus(CORPUS).articles}
     texts = [p.text for d in docs.values() for p in split_article(d)]

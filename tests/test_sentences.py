@@ -32,3 +32,14 @@ def test_spans_cover_all_text_within_range():
     assert [text[a:b] for a, b in spans] == ["First one.", "Second one!", "Third?"]
     covered = "".join(text[a:b] for a, b in spans)
     assert covered.replace(" ", "") == text.replace(" ", "")
+
+
+def test_closing_quote_of_the_last_sentence_stays_with_it():
+    """Once cut a BBC paragraph into a passage that was a lone '"' (the end of a range counts as a break)."""
+    text = 'He said: "Funds were there. "A short term saving has resulted in a long term public cost."'
+    assert split_sentences(text) == [
+        'He said: "Funds were there.',
+        '"A short term saving has resulted in a long term public cost."',
+    ]
+    assert split_sentences(text + "\n") == split_sentences(text)
+    assert split_sentences('He asked "Why?" Then he left.') == ['He asked "Why?"', "Then he left."]
