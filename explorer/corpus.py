@@ -351,11 +351,20 @@ def _title_from_body(text: str) -> tuple[str, bool]:
 
     A first line that stands alone above the body and reads like a headline is the title, as in a
     ``.txt`` file (BBC News rows start "No ads for Passion Oscar campaign", a blank line, the story);
-    otherwise the body's start stands in for a title and the body is all indexed.
+    otherwise the body's start stands in for a title and the body is all indexed. Stricter than for a
+    file: a first line ending in a full stop is a sentence of the body, since a record's text is more
+    often the article alone.
     """
     lines = [line.strip() for line in text.strip().splitlines()]
-    if len(lines) > 1 and any(lines[1:]) and looks_like_title(lines[0]) and not is_furniture(lines[0]):
-        return lines[0], True
+    first_line = lines[0] if lines else ""
+    if (
+        len(lines) > 1
+        and any(lines[1:])
+        and looks_like_title(first_line)
+        and not (first_line.endswith(".") and not first_line.endswith(".."))  # an ellipsis ends no sentence
+        and not is_furniture(first_line)
+    ):
+        return first_line, True
     first = " ".join(text.split())
     return (first if len(first) <= 80 else first[:79].rstrip() + "…"), False
 

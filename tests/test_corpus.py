@@ -101,12 +101,15 @@ def test_untitled_record_takes_its_headline_line_as_title(tmp_path):
         + "\n"
         + json.dumps({"id": "b", "text": "The harbour reopened on Monday after a long week of storms and repairs."})
         + "\n"
+        + json.dumps({"id": "c", "text": "The harbour reopened.\n\nBoats went out again on Monday after a week."})
+        + "\n"
     )
     by_id = {a.article_id: a for a in read_corpus(tmp_path).articles}
     assert by_id["a"].title == "Harbour reopens after storm" and by_id["a"].headline_in_text
     assert [p.text for p in split_article(by_id["a"])] == ["The harbour reopened on Monday after a week."]
     assert by_id["b"].title.startswith("The harbour reopened") and not by_id["b"].headline_in_text
     assert split_article(by_id["b"])[0].text == by_id["b"].text
+    assert not by_id["c"].headline_in_text and "The harbour reopened." in split_article(by_id["c"])[0].text
 
 
 def test_missing_path_and_empty_folder_are_clear_errors(tmp_path):
