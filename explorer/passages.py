@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 
 from explorer.cleaning import Block, mark_repeats, paragraph_blocks
 from explorer.records import Article, Passage
-from explorer.sentences import sentence_spans
+from explorer.sentences import sentence_spans, wordless
 
 TokenCounter = Callable[[str], int]
 
@@ -116,11 +116,6 @@ def _needs_neighbour(piece: str) -> bool:
     return words < MIN_WORDS or (_is_lead_in(piece) and words < MAX_LEAD_IN_WORDS)
 
 
-def _wordless(piece: str) -> bool:
-    """Punctuation alone (a stray "." or '"' line left by the source): never a passage of its own."""
-    return not any(character.isalnum() for character in piece)
-
-
 def _merge_run(text: str, run: list[Block]) -> list[tuple[int, int]]:
     spans = [(b.start, b.end) for b in run]
     i = 0
@@ -133,7 +128,7 @@ def _merge_run(text: str, run: list[Block]) -> list[tuple[int, int]]:
         forward = i + 1 < len(spans) and (_is_lead_in(piece) or i == 0)
         if (
             not forward
-            and not _wordless(piece)
+            and not wordless(piece)
             and len(text[spans[i - 1][0] : spans[i - 1][1]].split()) >= MAX_MERGED_WORDS
         ):
             # A run of short lines (a list, a poem) starts a new passage instead of growing one forever.

@@ -158,6 +158,11 @@ def _is_boundary(text: str, cursor: int, mark: int, stop: int, end: int) -> bool
     return True
 
 
+def wordless(text: str) -> bool:
+    """Punctuation alone (a stray "." or '"' line left by the source): never a sentence or passage of its own."""
+    return not any(character.isalnum() for character in text)
+
+
 def _append_trimmed(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:
     while start < end and text[start].isspace():
         start += 1
@@ -165,7 +170,7 @@ def _append_trimmed(text: str, start: int, end: int, spans: list[tuple[int, int]
         end -= 1
     if end <= start:
         return
-    if spans and not any(character.isalnum() for character in text[start:end]):
+    if spans and wordless(text[start:end]):
         spans[-1] = (spans[-1][0], end)  # a stray "." or '"' line ends the sentence before it
     else:
         spans.append((start, end))
