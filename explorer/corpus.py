@@ -252,6 +252,7 @@ class _RecordProblems:
     no_text: list[int] = field(default_factory=list)
     no_id: list[int] = field(default_factory=list)
     extra_fields: list[int] = field(default_factory=list)
+    broken_json: list[int] = field(default_factory=list)
 
     def report(self, file: Path, warnings: list[str]) -> None:
         if self.no_text:
@@ -269,10 +270,11 @@ class _RecordProblems:
                 f"'{file.stem}-LINE' by the line it starts on (line(s) {_lines(self.no_id)}); "
                 "add ids to keep them stable when rows move"
             )
+        if self.broken_json:
+            warnings.append(f"{file}: skipped {len(self.broken_json)} broken JSON line(s): {_lines(self.broken_json)}")
 
 
 def _read_jsonl(file: Path, text: str, warnings: list[str]) -> Iterator[Article]:
-    bad_lines: list[int] = []
     problems = _RecordProblems()
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
@@ -280,17 +282,15 @@ def _read_jsonl(file: Path, text: str, warnings: list[str]) -> Iterator[Article]
         try:
             record = json.loads(line)
         except json.JSONDecodeError:
-            bad_lines.append(number)
+            problems.broken_json.append(number)
             continue
         if not isinstance(record, dict):
-            bad_lines.append(number)
+            problems.broken_json.append(number)
             continue
         article = _record_article(file, record, number, problems)
         if article is not None:
             yield article
     problems.report(file, warnings)
-    if bad_lines:
-        warnings.append(f"{file}: skipped {len(bad_lines)} broken JSON line(s): {_lines(bad_lines)}")
 
 
 def _read_csv(file: Path, text: str, warnings: list[str]) -> Iterator[Article]:
