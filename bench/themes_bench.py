@@ -18,7 +18,7 @@ left unassigned, and fit time (median of ``--repeats`` fits; each model fits in
 a process of its own, the two taking turns so a noisy spell on the machine hits
 both alike, after one warm-up of each so numba's compile time is not billed to
 BERTopic). Also: fit time at
-about 20k passages (BBC News and SciFact's abstracts, all distinct text) and the
+about 20k passages (BBC News and SciFact's abstracts, real text) and the
 seed corpus's themes, printed for a reader to judge.
 """
 
@@ -91,7 +91,7 @@ FITS = {"ours": fit_ours, "bertopic": fit_bertopic}
 
 
 def _fit_worker(name: str, connection, size: int = 0) -> None:
-    """One model's own process: load BBC (grown to ``size`` passages when given), warm up, then fit
+    """One model's own process: load BBC (or the scale collection of ``size`` passages), warm up, then fit
     on every "fit" and send back the result."""
     warnings.filterwarnings("ignore")
     fit = FITS[name]
@@ -183,8 +183,8 @@ def score(name: str, data: Collection, labels: np.ndarray, topics: list[list[str
 
 
 def scale_collection(size: int) -> Collection:
-    """``size`` passages of real, distinct text: BBC News, then SciFact's abstracts (19,034 in all);
-    only beyond that, BBC again with its vectors jittered.
+    """``size`` passages of real text: BBC News, then SciFact's abstracts (19,034 in all, 18,701
+    distinct: some BBC lines recur across articles); only beyond that, BBC again with its vectors jittered.
 
     Repeated text is a poor stand-in for a bigger collection: every phrase BBC holds once appears
     twice, passes the vocabulary's two-passage minimum, and the keyphrase vocabulary grows 4x
@@ -282,7 +282,7 @@ def main() -> None:
         "--scale",
         type=int,
         default=19034,
-        help="passages for the scale run: BBC News then SciFact, 19,034 distinct in all (0 to skip)",
+        help="passages for the scale run: BBC News then SciFact, 19,034 in all (0 to skip)",
     )
     parser.add_argument("--no-bertopic", action="store_true", help="skip BERTopic (ours only)")
     parser.add_argument("--seeds", type=int, default=5, help="seeds for the spread of the quality metrics (0 to skip)")
