@@ -120,10 +120,6 @@ class Explorer:
     def _article_ids(self) -> np.ndarray:
         return self._loaded().article_ids
 
-    def _check_model(self, index: store.StoredIndex) -> None:
-        """Refuse to compare question vectors with passages from another model."""
-        check_model(index, self.embedder, self.index_dir)
-
     def reload(self) -> None:
         """Drop the loaded index so the next query reads the one on disk."""
         self._state = None
@@ -222,7 +218,7 @@ class Explorer:
         state = self._loaded()
         query_vector = None
         if mode != "lexical":
-            self._check_model(state.index)
+            check_model(state.index, self.embedder, self.index_dir)  # no question vectors against another model's
             query_vector = self.embedder.encode([cleaned])[0]
         pool = max(retrieval.CANDIDATES, 4 * k if per_article else 2 * k)
         ranked = self._rank(state.index, cleaned, query_vector, mode, pool)
