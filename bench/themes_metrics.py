@@ -96,3 +96,35 @@ def diversity(topics: list[list[str]], top_n: int = 10) -> float:
     """Share of distinct keywords among all topics' top keywords (1.0: no keyword repeats)."""
     words = [w for topic in topics for w in topic[:top_n]]
     return len(set(words)) / len(words) if words else float("nan")
+
+
+LABEL_WORDS = 3
+"""Keywords read as a theme's label by :func:`label_retrieval`: the length of our labels, and of a
+BERTopic topic name without its number."""
+
+
+def label_retrieval(topics: list[list[str]], labels: np.ndarray, vectors: np.ndarray, encode) -> float:
+    """How well labels tell a reader which passages a theme holds: each theme's top
+    :data:`LABEL_WORDS` keywords, joined into one search query and embedded by ``encode`` (the model
+    that embedded the passages), rank every passage by cosine; the score is the share of the theme's
+    own passages among the first as many as it holds (R-precision), averaged over themes.
+
+    ``topics`` follow the themes in id order (the ids in ``labels`` that are >= 0). A label that only
+    names the collection's subject ranks every theme's passages alike and scores near the theme's share
+    of the collection; one that names what sets the theme apart scores near 1.
+    """
+    themes = sorted(set(np.asarray(labels).tolist()) - {-1})
+    if not themes or len(themes) != len(topics):
+        return float("nan")
+    queries = np.asarray(encode([", ".join(words[:LABEL_WORDS]) for words in topics]), dtype=np.float32)
+    queries /= np.maximum(np.linalg.norm(queries, axis=1, keepdims=True), 1e-12)
+    passages = np.asarray(vectors, dtype=np.float32)
+    passages = passages / np.maximum(np.linalg.norm(passages, axis=1, keepdims=True), 1e-12)
+    similarity = queries @ passages.T
+    precisions = []
+    for row, theme in enumerate(themes):
+        members = np.asarray(labels) == theme
+        size = int(members.sum())
+        top = np.argsort(-similarity[row], kind="stable")[:size]
+        precisions.append(float(members[top].mean()))
+    return float(np.mean(precisions))
