@@ -99,8 +99,8 @@ def diversity(topics: list[list[str]], top_n: int = 10) -> float:
 
 
 LABEL_WORDS = 3
-"""Keywords read as a theme's label by :func:`label_retrieval`: the length of our labels, and of a
-BERTopic topic name without its number."""
+"""Keywords read as a theme's label by :func:`label_retrieval`: the length of our labels (BERTopic's
+topic names join four)."""
 
 
 def label_retrieval(topics: list[list[str]], labels: np.ndarray, vectors: np.ndarray, encode) -> float:
