@@ -212,7 +212,12 @@ class ThemeModel:
                 max(total / max(alive, 1), 1.0),
             )[0]
             candidates[node] = scored_keywords(node_scores, vocabulary.terms, pool, node_counts[node])
-        keywords, close, far = self._rerank(candidates, embeddings, node_rows, vocabulary)
+        # How many of each node's passages hold its best c-TF-IDF phrase: read off the counts already made.
+        best_held = {
+            node: int(node_counts[node][vocabulary.column_of[scored[0][0]]]) if scored else 0
+            for node, scored in candidates.items()
+        }
+        keywords, close, far = self._rerank(candidates, embeddings, node_rows, best_held)
         labels_of = {
             node: make_label(close[node], _texts_with(vocabulary, texts, node_rows[node], words), fallback=far[node])
             for node, words in keywords.items()
@@ -231,7 +236,7 @@ class ThemeModel:
         candidates: dict[int, list[tuple[str, float]]],
         embeddings: np.ndarray,
         rows: dict[int, np.ndarray],
-        vocabulary: Vocabulary,
+        best_held: dict[int, int],
     ) -> tuple[dict[int, list[str]], dict[int, list[str]], dict[int, list[str]]]:
         """Each node's top keywords (c-TF-IDF order, or reranked by meaning when there is a model);
         of these, the ones close enough to its meaning to label it, and the rest (used only to reach
@@ -250,8 +255,8 @@ class ThemeModel:
             terms = [term for term, _ in scored]
             centre = centroid(embeddings, rows[node])
             ranked = rerank(terms, [s for _, s in scored], centre, vectors(terms))[: self.top_n_keywords]
-            held_by = int(vocabulary.columns[rows[node], vocabulary.column_of[terms[0]]].sum()) if terms else 0
-            close[node], far[node] = label_candidates(ranked, defining_phrase(scored, held_by, len(rows[node])))
+            defining = defining_phrase(scored, best_held[node], len(rows[node]))
+            close[node], far[node] = label_candidates(ranked, defining)
             # The label's phrases lead the keywords, in the label's order.
             keywords[node] = close[node] + far[node]
         return keywords, close, far
