@@ -1,7 +1,8 @@
 """Themes as the cut of one Ward merge tree, so coarser themes are unions of finer ones.
 
-Ward's agglomerative clustering (scipy's implementation, the one scikit-learn
-uses) merges, step by step, the two groups whose union adds the least spread.
+Ward's agglomerative clustering (scikit-learn's ``ward_tree``, which runs
+scipy's implementation) merges, step by step, the two groups whose union adds
+the least spread.
 Cutting the tree at ``k`` groups gives ``k`` themes; the merges above the cut
 are the hierarchy that lets a reader ask for fewer, broader themes without a
 refit, and every coarser theme is exactly a union of finer ones.
@@ -82,7 +83,7 @@ def micro_clusters(features: np.ndarray, random_state: int) -> tuple[np.ndarray,
 
 def build_tree(features: np.ndarray, n_themes: int, random_state: int = 0) -> ThemeTree:
     """Cut a Ward tree into ``n_themes`` leaf themes, numbered largest first, and keep the merges above."""
-    from scipy.cluster.hierarchy import fcluster, linkage
+    from sklearn.cluster import ward_tree
 
     n = len(features)
     if n == 0:
@@ -91,12 +92,32 @@ def build_tree(features: np.ndarray, n_themes: int, random_state: int = 0) -> Th
     if len(points) < 2 or n_themes <= 1:
         return ThemeTree(np.zeros(n, dtype=int), [], [])
     n_themes = int(min(n_themes, len(points)))
-    tree = linkage(points, method="ward")
-    raw = fcluster(tree, n_themes, criterion="maxclust")[owner] - 1
+    children, _, _, _, heights = ward_tree(points, return_distance=True)
+    point_cluster = _cut(children, len(points), n_themes)
+    raw = point_cluster[owner]
     leaves = _leaves_by_size(raw)
-    labels = leaves[raw]
-    merges, heights = _merges_above_cut(tree, len(points), fcluster(tree, n_themes, criterion="maxclust") - 1, leaves)
-    return ThemeTree(labels, merges, heights)
+    merges, merge_heights = _merges_above_cut(children, heights, len(points), point_cluster, leaves)
+    return ThemeTree(leaves[raw], merges, merge_heights)
+
+
+def _cut(children: np.ndarray, n_points: int, n_clusters: int) -> np.ndarray:
+    """Cluster (0..n_clusters-1, in order of first point) of every point after the tree's first
+    ``n_points - n_clusters`` merges: the ``n_clusters`` groups of the cut."""
+    group = list(range(n_points))  # tree node -> the point that stands for its group
+
+    def root(node: int) -> int:
+        while group[node] != node:
+            group[node] = group[group[node]]
+            node = group[node]
+        return node
+
+    for a, b in children[: n_points - n_clusters]:
+        left, right = root(int(a)), root(int(b))
+        group[left] = group[right] = min(left, right)
+        group.append(min(left, right))  # the merged node, n_points + step
+    roots = np.array([root(i) for i in range(n_points)])
+    _, clusters = np.unique(roots, return_inverse=True)
+    return clusters.astype(int)
 
 
 def _leaves_by_size(raw: np.ndarray) -> np.ndarray:
@@ -112,7 +133,7 @@ def _leaves_by_size(raw: np.ndarray) -> np.ndarray:
 
 
 def _merges_above_cut(
-    tree: np.ndarray, n_points: int, point_cluster: np.ndarray, leaves: np.ndarray
+    children: np.ndarray, distances: np.ndarray, n_points: int, point_cluster: np.ndarray, leaves: np.ndarray
 ) -> tuple[list[tuple[int, int]], list[float]]:
     """The merges of the Ward tree that join leaf themes, renumbered over the leaves."""
     k = int(point_cluster.max()) + 1
@@ -120,7 +141,7 @@ def _merges_above_cut(
     merges: list[tuple[int, int]] = []
     heights: list[float] = []
     next_node = k
-    for step, (a, b, height, _) in enumerate(tree):
+    for step, ((a, b), height) in enumerate(zip(children, distances)):
         a, b = int(a), int(b)
         left, right = node_of[a], node_of[b]
         new = n_points + step

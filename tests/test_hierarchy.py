@@ -19,3 +19,19 @@ def test_large_corpora_cluster_through_micro_clusters_and_keep_a_consistent_tree
         assert len(set(tree.labels[truth == group].tolist())) == 1
     parent, nodes = cut_tree(tree, 2)
     assert len(set(parent.tolist())) == 2 and len(nodes) == 2
+
+
+def test_the_cut_is_the_ward_tree_cut_at_that_many_clusters():
+    """The themes are scipy's maxclust cut of the same Ward tree, numbered largest first, with one
+    merge above the cut per pair of themes joined, lowest first."""
+    from scipy.cluster.hierarchy import fcluster, linkage
+    from sklearn.metrics import adjusted_rand_score
+
+    features = np.random.default_rng(3).normal(size=(300, 8))
+    for k in (2, 7, 25):
+        tree = build_tree(features, k, random_state=0)
+        reference = fcluster(linkage(features, method="ward"), k, criterion="maxclust")
+        assert adjusted_rand_score(reference, tree.labels) == 1.0
+        sizes = np.bincount(tree.labels)
+        assert len(sizes) == k and list(sizes) == sorted(sizes, reverse=True)
+        assert len(tree.merges) == k - 1 and tree.heights == sorted(tree.heights)
