@@ -64,7 +64,13 @@ def _parser() -> argparse.ArgumentParser:
         type=int,
         default=None,
         metavar="N",
-        help="at most N broader themes, merged up the hierarchy built with the index (default: the finest themes)",
+        help="N themes: fewer than the build made are merged up its hierarchy (instant), more are fitted again "
+        "(seconds at 10k passages); default: the themes the build made",
+    )
+    themes.add_argument(
+        "--assign-outliers",
+        action="store_true",
+        help="put each unassigned passage in its nearest theme instead of listing them as unassigned",
     )
 
     articles = add("articles", "how much each pair of articles overlaps")
@@ -196,7 +202,14 @@ def cmd_passages(args: argparse.Namespace) -> None:
 
 def cmd_themes(args: argparse.Namespace) -> None:
     explorer = _explorer(args)
-    themes = explorer.themes(args.n_themes)
+    themes = explorer.themes(args.n_themes, assign_outliers=args.assign_outliers)
+    found = sum(1 for theme in themes if theme.theme_id >= 0)
+    if args.n_themes is not None and found < args.n_themes:
+        print(
+            f"note: {found} themes, not {args.n_themes}: the passages do not split into more groups "
+            "large enough to be themes (the rest are unassigned)",
+            file=sys.stderr,
+        )
     if explorer.themes_stale():
         print(
             "note: the app changed the corpus and is still refitting these themes; "

@@ -9,7 +9,7 @@ FAISS or the files on disk themselves.
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -17,7 +17,7 @@ import numpy as np
 from explorer import highlight, retrieval, search, store, vector_index
 from explorer.embed import Embedder, make_embedder
 from explorer.errors import ExplorerError
-from explorer.indexing import PLACE, REFIT, BuildReport, Indexer, StageCallback, check_model
+from explorer.indexing import PLACE, REFIT, BuildReport, Indexer, StageCallback, check_model, fit_themes
 from explorer.records import Answer, Hit, Passage, Theme
 from explorer.settings import Settings
 
@@ -61,6 +61,8 @@ class _LoadedIndex:
     article_ids: np.ndarray
     rows: dict[str, int]
     themes: list[Theme] | None = None
+    finer_themes: dict[int, dict] = field(default_factory=dict)
+    """themes.json-like payloads fitted on request for more themes than the build made, by count."""
 
     @classmethod
     def of(cls, index: store.StoredIndex) -> _LoadedIndex:
@@ -309,49 +311,69 @@ class Explorer:
 
     # -- themes (computed at build time; see explorer/themes.py and docs/THEMES.md) --
 
-    def themes(self, n_themes: int | None = None) -> list[Theme]:
+    def themes(self, n_themes: int | None = None, assign_outliers: bool = False) -> list[Theme]:
         """Themes, largest first, with the unassigned group (theme_id -1) last.
 
-        ``n_themes`` asks for fewer, broader themes: finer themes are merged up
-        the hierarchy built at index time (no refit, so it is instant and every
-        broad theme is a union of fine ones). ``None`` or a number at or above
-        :meth:`theme_count` gives the finest themes.
+        ``n_themes`` below :meth:`theme_count` asks for fewer, broader themes: finer
+        themes are merged up the hierarchy built at index time (no refit, so it is
+        instant and every broad theme is a union of fine ones). Above it, the themes
+        are fitted again at that number (seconds at 10k passages, kept in memory until
+        the index changes): the same merge tree cut lower, so they split the build's
+        themes further. ``assign_outliers`` puts each unassigned passage in its
+        nearest theme instead (same ids, no refit).
         """
         from explorer.theme_payload import themes_from_payload
 
         state = self._loaded()
-        n_themes = self._checked_theme_count(n_themes)
-        if n_themes is not None:
-            return themes_from_payload(state.index.themes, state.index.passages, state.index.vectors, n_themes)
-        if state.themes is None:
-            state.themes = themes_from_payload(state.index.themes, state.index.passages, state.index.vectors)
-        return state.themes
+        payload, cut = self._themes_payload(state, n_themes)
+        if payload is state.index.themes and cut is None and not assign_outliers:
+            if state.themes is None:
+                state.themes = themes_from_payload(payload, state.index.passages, state.index.vectors)
+            return state.themes
+        return themes_from_payload(payload, state.index.passages, state.index.vectors, cut, assign_outliers)
 
     def theme_count(self) -> int:
-        """How many themes the finest level has: the largest useful ``n_themes``."""
+        """How many themes the build made: :meth:`themes` with a smaller ``n_themes`` merges them, with a
+        larger one fits finer themes."""
         from explorer.theme_payload import theme_count
 
         return theme_count(self._loaded().index.themes)
 
-    def _checked_theme_count(self, n_themes: int | None) -> int | None:
+    def _themes_payload(self, state: _LoadedIndex, n_themes: int | None) -> tuple[dict, int | None]:
+        """(the payload holding themes at ``n_themes``, the hierarchy cut to apply to it, or None)."""
         if n_themes is None:
-            return None
+            return state.index.themes, None
         if isinstance(n_themes, bool) or not isinstance(n_themes, int) or n_themes < 1:
             raise ExplorerError(f"the number of themes must be a whole number of at least 1 (got {n_themes!r})")
-        finest = self.theme_count()
-        return None if n_themes >= finest else n_themes
+        from explorer.theme_payload import theme_count
 
-    def passage_themes(self, n_themes: int | None = None) -> np.ndarray:
+        built = theme_count(state.index.themes)
+        if n_themes <= built:
+            return state.index.themes, (None if n_themes == built else n_themes)
+        n_themes = min(n_themes, len(state.index.passages))
+        if n_themes <= built:
+            return state.index.themes, None
+        if n_themes not in state.finer_themes:
+            index = state.index
+            state.finer_themes[n_themes] = fit_themes(
+                index.passages, index.vectors, self.embedder, self.settings.random_state, n_themes
+            )
+        return state.finer_themes[n_themes], None
+
+    def passage_themes(self, n_themes: int | None = None, assign_outliers: bool = False) -> np.ndarray:
         """Theme id of every passage (row order of :meth:`passages`, -1 unassigned), e.g. to colour the map.
 
-        Ids match :meth:`themes` called with the same ``n_themes``.
+        Ids match :meth:`themes` called with the same ``n_themes`` and ``assign_outliers``.
         """
-        from explorer.theme_payload import assignments_at
+        from explorer.theme_payload import assignments_at, outliers_to_nearest
 
-        assignments, _ = assignments_at(self._loaded().index.themes, self._checked_theme_count(n_themes))
-        if len(assignments) != len(self.index.passages):
-            return np.full(len(self.index.passages), -1, dtype=int)
-        return assignments
+        state = self._loaded()
+        index = state.index
+        payload, cut = self._themes_payload(state, n_themes)
+        assignments, _ = assignments_at(payload, cut)
+        if len(assignments) != len(index.passages):
+            return np.full(len(index.passages), -1, dtype=int)
+        return outliers_to_nearest(assignments, index.vectors) if assign_outliers else assignments
 
     def theme_hierarchy(self) -> list[dict]:
         """How the finest themes merge into broader ones, in merge order (closest pair first).
@@ -363,13 +385,13 @@ class Explorer:
         """
         return [dict(entry) for entry in self._loaded().index.themes.get("hierarchy", [])]
 
-    def theme_article_matrix(self, n_themes: int | None = None) -> ThemeArticleMatrix:
+    def theme_article_matrix(self, n_themes: int | None = None, assign_outliers: bool = False) -> ThemeArticleMatrix:
         """Which articles carry which theme, and how much: passages per (theme, article).
 
-        Rows follow :meth:`themes` (same ``n_themes``, unassigned last if any);
+        Rows follow :meth:`themes` (same ``n_themes`` and ``assign_outliers``, unassigned last if any);
         columns are article ids in index order.
         """
-        themes = self.themes(n_themes)
+        themes = self.themes(n_themes, assign_outliers)
         article_ids = list(dict.fromkeys(p.article_id for p in self.index.passages))
         column = {article: j for j, article in enumerate(article_ids)}
         counts = np.zeros((len(themes), len(article_ids)), dtype=int)

@@ -35,6 +35,33 @@ PLACE = "place"
 """Build options for the themes: fit them again, or place new passages in the existing ones."""
 
 
+def fit_themes(
+    passages: list[Passage],
+    vectors: np.ndarray,
+    embedder: Embedder,
+    random_state: int,
+    n_themes: int | None = None,
+    stage: StageCallback | None = None,
+) -> dict:
+    """themes.json for these passages: a full :class:`~explorer.themes.ThemeModel` fit, at the default
+    number of themes (a build) or at ``n_themes`` (a reader asking for finer themes than the build made)."""
+    from explorer.theme_payload import themes_payload
+    from explorer.themes import ThemeModel  # scikit-learn: only fits need it
+
+    def encode_keyphrases(phrases: list[str]) -> np.ndarray:
+        # The same model embeds each theme's keyphrase candidates, to rank them by meaning.
+        def progress(done: int, total: int) -> None:
+            if stage is not None:
+                stage(f"labelling themes ({done}/{total} keyphrases)", 0.88)
+
+        return embedder.encode(phrases, progress=progress)
+
+    model = ThemeModel(n_themes=n_themes, random_state=random_state, encode=encode_keyphrases).fit(
+        vectors, [p.text for p in passages], [p.article_id for p in passages]
+    )
+    return themes_payload(model, passages)
+
+
 @dataclass
 class BuildReport:
     """What a build did, for the user: counts, reuse, and any problems with input files."""
@@ -180,21 +207,7 @@ class Indexer:
 
     def _fit_themes(self, passages: list[Passage], vectors: np.ndarray, stage: StageCallback) -> dict:
         """themes.json for these passages: a full :class:`~explorer.themes.ThemeModel` fit."""
-        from explorer.theme_payload import themes_payload
-        from explorer.themes import ThemeModel  # scikit-learn: only builds need it
-
-        embedder = self.embedder
-
-        def encode_keyphrases(phrases: list[str]) -> np.ndarray:
-            # The same model embeds each theme's keyphrase candidates, to rank them by meaning.
-            return embedder.encode(
-                phrases, progress=lambda done, total: stage(f"labelling themes ({done}/{total} keyphrases)", 0.88)
-            )
-
-        model = ThemeModel(random_state=self.settings.random_state, encode=encode_keyphrases).fit(
-            vectors, [p.text for p in passages], [p.article_id for p in passages]
-        )
-        return themes_payload(model, passages)
+        return fit_themes(passages, vectors, self.embedder, self.settings.random_state, stage=stage)
 
     def refresh_themes(self, on_stage: StageCallback | None = None) -> bool:
         """Refit stale themes over the index as it is; everything else is written back unchanged.

@@ -95,16 +95,37 @@ def assignments_at(payload: dict, n_themes: int | None = None) -> tuple[np.ndarr
     return assignments, info
 
 
+def outliers_to_nearest(assignments: np.ndarray, vectors: np.ndarray) -> np.ndarray:
+    """``assignments`` with every unassigned passage in the theme whose centre (the mean of its
+    members' embeddings) is most similar: the stored themes with no "unassigned" group, without a refit.
+
+    ``ThemeModel(assign_outliers=True)`` does the same in its own feature space at fit time; the
+    embeddings are what the index keeps, and what places new passages after an edit in the app.
+    """
+    from explorer.theme_placement import nearest_theme
+
+    loose = np.flatnonzero(assignments == UNASSIGNED)
+    if not len(loose) or not np.any(assignments >= 0):
+        return assignments
+    placed = assignments.copy()
+    placed[loose] = nearest_theme(np.asarray(vectors)[loose], np.asarray(vectors), assignments)
+    return placed
+
+
 def themes_from_payload(
     payload: dict,
     passages: Sequence[Passage],
     vectors: np.ndarray | None = None,
     n_themes: int | None = None,
+    assign_outliers: bool = False,
 ) -> list[Theme]:
-    """Rebuild :class:`Theme` objects (largest first, unassigned last), at ``n_themes`` if given."""
+    """Rebuild :class:`Theme` objects (largest first, unassigned last), at ``n_themes`` if given;
+    with ``assign_outliers`` (and ``vectors``), unassigned passages join their nearest theme."""
     if "assignments" not in payload:
         payload = {"assignments": [UNASSIGNED] * len(passages)}
     assignments, info = assignments_at(payload, n_themes)
+    if assign_outliers and vectors is not None and len(assignments) == len(passages):
+        assignments = outliers_to_nearest(assignments, vectors)
     themes: list[Theme] = []
     for theme_id in [*sorted(info), UNASSIGNED]:
         members = np.flatnonzero(assignments == theme_id)

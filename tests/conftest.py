@@ -36,6 +36,30 @@ def seed_index_dir(tmp_path_factory: pytest.TempPathFactory, real_embedder) -> P
 
 
 @pytest.fixture(scope="session")
+def outlier_index_dir(tmp_path_factory: pytest.TempPathFactory, real_embedder) -> Path:
+    """A real index over a few articles on bees and rockets and one lost cat: the default themes
+    leave some paragraphs unassigned."""
+    root = tmp_path_factory.mktemp("outliers")
+    corpus = write_articles(root / "corpus", OUTLIER_CORPUS)
+    Explorer(Settings(index_dir=root / "index", corpus_path=corpus), embedder=real_embedder).build()
+    return root / "index"
+
+
+OUTLIER_CORPUS = {
+    "bees.txt": "Bees and honey\n\nHoney bees collect nectar from flowers and turn it into honey inside the hive "
+    "over many weeks of work.\n\nA queen bee lays thousands of eggs every single day during the warm summer "
+    "months of the year.\n\nBeekeepers smoke the hive gently before lifting out frames heavy with honeycomb.\n",
+    "hives.txt": "Keeping hives\n\nA new beekeeper should inspect each hive weekly for signs of disease and for "
+    "the queen's eggs.\n\nHoney is spun out of the comb in a centrifuge and strained into jars.\n",
+    "rockets.txt": "Rockets to orbit\n\nA rocket engine burns fuel and oxidizer to push the vehicle upward toward "
+    "orbit around the planet Earth.\n\nReusable boosters land again on floating ships at sea so that future "
+    "launches become much cheaper over time.\n",
+    "cat.txt": "A lost cat\n\nThe neighbours found our tabby cat asleep in their garden shed after three days of "
+    "searching.\n",
+}
+
+
+@pytest.fixture(scope="session")
 def seed_explorer(seed_index_dir: Path, real_embedder) -> Explorer:
     return Explorer(Settings(index_dir=seed_index_dir, corpus_path=CORPUS), embedder=real_embedder)
 

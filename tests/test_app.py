@@ -130,10 +130,15 @@ def test_themes_page_shows_the_overview_and_opens_a_theme_grouped_by_article(app
     assert not any("Themes × articles" in s.value for s in app.subheader)  # only the open tab runs
 
 
-def test_themes_page_merges_themes_into_broader_ones(app):
+def test_themes_page_merges_themes_into_broader_ones_and_fits_finer_ones(app):
     _page(app, "themes")
-    finest = int(app.slider(key="theme_count").max)
-    assert f"**{finest} themes**" in _markdown(app)
+    built = int(app.slider(key="theme_count").value)
+    assert f"**{built} themes**" in _markdown(app)
+    assert int(app.slider(key="theme_count").max) == 2 * built
+    app.slider(key="theme_count").set_value(built + 4).run()
+    assert not app.exception, app.exception
+    shown = int(re.search(r"\*\*(\d+) themes\*\*", _markdown(app)).group(1))
+    assert built < shown <= built + 4
     app.slider(key="theme_count").set_value(3).run()
     assert not app.exception, app.exception
     assert "**3 themes**" in _markdown(app)
@@ -213,3 +218,18 @@ def test_first_run_offers_to_build_the_index(tmp_path, monkeypatch):
     assert (tmp_path / "index" / "manifest.json").exists()
     assert any("indexed 1 passages" in s.value for s in app.success)
     assert app.text_input(key="question")  # the app itself is shown after the build
+
+
+def test_themes_and_map_pages_can_put_unassigned_passages_in_their_nearest_theme(outlier_index_dir, monkeypatch):
+    monkeypatch.setenv("EXPLORER_INDEX", str(outlier_index_dir))
+    monkeypatch.setenv("EXPLORER_CORPUS", str(outlier_index_dir.parent / "corpus"))
+    app = _page(AppTest.from_file(APP, default_timeout=180).run(), "themes")
+    assert "belong to no theme" in _markdown(app) or "belongs to no theme" in _markdown(app)
+    app.checkbox(key="assign_outliers").check().run()
+    assert not app.exception, app.exception
+    assert "to no theme" not in _markdown(app)
+    _page(app, "map")  # the map is coloured the same way
+    assert app.checkbox(key="assign_outliers").value
+    assert "unassigned" not in app.multiselect(key="map_themes").options
+    app.checkbox(key="assign_outliers").uncheck().run()
+    assert "unassigned" in app.multiselect(key="map_themes").options

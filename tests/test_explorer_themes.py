@@ -7,6 +7,8 @@ import pytest
 
 from explorer.cli import main
 from explorer.errors import ExplorerError
+from explorer.explorer import Explorer
+from explorer.settings import Settings
 
 MILITIA_WORDS = ("militia", "militant", "hashd", "kataib", "proxy", "paramilitary", "insurgent")
 
@@ -104,3 +106,49 @@ def test_themes_command_takes_a_number_of_themes(seed_index_dir, capsys):
         assert set(theme) >= {"theme_id", "label", "keywords", "size", "article_ids", "passages"}
     assert main(["themes", "--index", str(seed_index_dir), "--n-themes", "0"]) == 2
     assert "number of themes" in capsys.readouterr().err
+
+
+def test_unassigned_passages_can_join_their_nearest_theme(outlier_index_dir, real_embedder, capsys):
+    """On a corpus whose odd paragraphs fit no theme, ``assign_outliers`` empties the unassigned group
+    without a refit: themed passages keep their theme, each loose one joins the theme nearest to it."""
+    explorer = Explorer(Settings(index_dir=outlier_index_dir), real_embedder)
+    plain = explorer.passage_themes()
+    assert (plain == -1).any() and (plain >= 0).any()  # the corpus does make outliers
+    placed = explorer.passage_themes(assign_outliers=True)
+    assert (placed >= 0).all()
+    assert np.array_equal(placed[plain >= 0], plain[plain >= 0])
+    themes = explorer.themes(assign_outliers=True)
+    assert all(t.theme_id >= 0 for t in themes)
+    assert sum(t.size for t in themes) == len(explorer.passages())
+    assert [t.theme_id for t in themes] == [t.theme_id for t in explorer.themes() if t.theme_id >= 0]
+    assert explorer.theme_article_matrix(assign_outliers=True).counts.sum() == len(explorer.passages())
+    assert explorer.themes()[-1].theme_id == -1  # the stored themes are untouched
+
+    assert main(["themes", "--index", str(outlier_index_dir), "--assign-outliers", "--json"]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    assert [t["theme_id"] for t in printed] == [t.theme_id for t in themes]
+    assert sum(t["size"] for t in printed) == len(explorer.passages())
+
+
+def test_asking_for_more_themes_than_the_build_made_fits_finer_ones(seed_explorer, seed_index_dir, capsys):
+    """More themes than the build made are fitted again at that number: the same merge tree cut lower,
+    so each finer theme lies inside one of the build's themes, labelled and deterministic."""
+    built = seed_explorer.theme_count()
+    coarse = seed_explorer.passage_themes()
+    fine = seed_explorer.passage_themes(built + 4)
+    found = set(fine[fine >= 0].tolist())
+    assert built < len(found) <= built + 4
+    for theme in found:
+        inside = coarse[(fine == theme) & (coarse >= 0)]
+        assert len(set(inside.tolist())) <= 1
+    themes = seed_explorer.themes(built + 4)
+    assert all(t.label and t.keywords for t in themes if t.theme_id >= 0)
+    assert [t.passages for t in themes] == [t.passages for t in seed_explorer.themes(built + 4)]
+    assert seed_explorer.theme_article_matrix(built + 4).counts.shape[0] == len(themes)
+    assert seed_explorer.theme_count() == built  # the index on disk is untouched
+
+    assert main(["themes", "--index", str(seed_index_dir), "--n-themes", str(built + 4), "--json"]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    assert [t["label"] for t in printed] == [t.label for t in themes]
+    assert main(["themes", "--index", str(seed_index_dir), "--n-themes", "500", "--json"]) == 0
+    assert "not 500" in capsys.readouterr().err  # fewer than asked are found, and the user is told

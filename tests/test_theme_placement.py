@@ -119,3 +119,15 @@ def test_themes_that_do_not_match_the_passages_are_refitted_instead_of_placed(fa
     explorer.add_document("tea.txt", TEA.encode(), themes=PLACE)
     assert not explorer.themes_stale()  # refitted, not placed
     assert len(explorer.index.themes["assignments"]) == len(explorer.passages())
+
+
+def test_unassigned_rows_join_the_theme_whose_centre_is_nearest():
+    from explorer.theme_payload import outliers_to_nearest
+
+    vectors = np.array([[1, 0, 0], [0.9, 0.1, 0], [0, 1, 0], [0, 0.9, 0.1], [0.2, 0.8, 0], [0.7, 0, 0.3]])
+    vectors = vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+    assignments = np.array([0, 0, 1, 1, -1, -1])
+    assert outliers_to_nearest(assignments, vectors).tolist() == [0, 0, 1, 1, 1, 0]
+    assert assignments.tolist() == [0, 0, 1, 1, -1, -1]  # the caller's array is left alone
+    nothing_themed = np.array([-1, -1, -1, -1, -1, -1])
+    assert outliers_to_nearest(nothing_themed, vectors).tolist() == nothing_themed.tolist()

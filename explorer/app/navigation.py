@@ -47,6 +47,7 @@ PERSISTENT_KEYS = (
     "pa_pair",
     "th_theme",
     "theme_count",
+    "assign_outliers",
     "map_themes",
     "map_articles",
 )

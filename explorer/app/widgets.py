@@ -101,23 +101,49 @@ def article_label(articles: dict[str, dict], article_id: str) -> str:
     return articles.get(article_id, {}).get("title") or article_id
 
 
+FINER_THEMES_UP_TO = 50_000
+"""Passages up to which the slider offers more themes than the build made: those are fitted again while
+the reader waits (about 2 s at 10k passages, bench/themes_bench.py), and every session waits with them."""
+
+
 def theme_level(shared: SharedExplorer) -> int | None:
     """The sidebar's "how many themes" control, shared by the Themes and Map pages.
 
-    Fewer themes are broader ones: the finest themes merged along the hierarchy
-    built at index time (instant, no refit). ``None`` means the finest level.
+    Fewer themes are broader ones: the build's themes merged along the hierarchy
+    built at index time (instant, no refit). On collections up to
+    :data:`FINER_THEMES_UP_TO` passages it also offers up to twice as many, finer
+    themes, fitted again on demand. ``None`` means the build's themes.
     """
-    finest = shared.theme_count()
-    if finest <= 2:
+    built = shared.theme_count()
+    most = 2 * built if len(shared.passages()) <= FINER_THEMES_UP_TO else built
+    if most <= 2:
         return None
-    if st.session_state.get("theme_count") not in range(2, finest + 1):
+    if st.session_state.get("theme_count") not in range(2, most + 1):
         st.session_state.pop("theme_count", None)
     count = st.sidebar.slider(
         "Number of themes",
         2,
-        finest,
-        finest,
+        most,
+        built,
         key="theme_count",
-        help="Fewer themes are broader: similar themes are merged, as in a topic hierarchy.",
+        help=f"The build found {built}. Fewer themes are broader: similar themes are merged, as in a topic "
+        "hierarchy. More are finer: the themes are fitted again, which takes a few seconds.",
     )
-    return None if count >= finest else count
+    if count == built:
+        return None
+    if count > built:
+        with st.spinner(f"Finding {count} themes..."):
+            shared.themes(count)  # kept in memory: the page's own calls are instant after this
+    return count
+
+
+def outliers_assigned(shared: SharedExplorer) -> bool:
+    """The sidebar's "no unassigned group" control, shared by the Themes and Map pages; drawn only when
+    some passages belong to no theme. On: each joins its nearest theme (no refit, same theme ids)."""
+    if not any(theme.theme_id < 0 for theme in shared.themes()):
+        return False
+    return st.sidebar.checkbox(
+        "Put unassigned passages in their nearest theme",
+        key="assign_outliers",
+        help="Passages that fit no theme well are listed apart by default; this puts each in its closest theme.",
+    )

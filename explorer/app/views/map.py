@@ -6,7 +6,7 @@ import streamlit as st
 
 from explorer.app import charts, exports, state
 from explorer.app.render import escape_markdown, passage_html
-from explorer.app.widgets import article_label, download_buttons, passage_number, theme_level
+from explorer.app.widgets import article_label, download_buttons, outliers_assigned, passage_number, theme_level
 
 MAP_KEY = "map_chart"
 MAX_LISTED = 60
@@ -21,7 +21,7 @@ def render() -> None:
     shared = state.shared_explorer()
     articles = shared.articles()
     passages = shared.passages()
-    themes = shared.themes(theme_level(shared))
+    themes = shared.themes(theme_level(shared), outliers_assigned(shared))
     titles = {a: article_label(articles, a) for a in articles}
     frame = charts.map_frame(shared.passage_map(), passages, themes, titles)
     order = [charts.theme_name(t) for t in themes]

@@ -7,7 +7,7 @@ import streamlit as st
 
 from explorer.app import charts, exports, state
 from explorer.app.render import escape_markdown, passage_html
-from explorer.app.widgets import article_label, download_buttons, passage_number, theme_level
+from explorer.app.widgets import article_label, download_buttons, outliers_assigned, passage_number, theme_level
 from explorer.records import Theme
 
 THEME_TABLE_KEY = "th_table"
@@ -60,7 +60,8 @@ def render() -> None:
     shared = state.shared_explorer()
     articles = shared.articles()
     level = theme_level(shared)
-    themes = shared.themes(level)
+    assign = outliers_assigned(shared)
+    themes = shared.themes(level, assign)
     named = [t for t in themes if t.theme_id >= 0]
     unassigned = sum(t.size for t in themes if t.theme_id < 0)
     titles = {a: article_label(articles, a) for a in articles}
@@ -91,7 +92,7 @@ def render() -> None:
     overview, detail = st.tabs([OVERVIEW_TAB, DETAIL_TAB], key=TAB_KEY, on_change="rerun")
     if overview.open:
         with overview:
-            show_overview(shared, level, themes, named, articles, order, titles)
+            show_overview(shared, level, assign, themes, named, articles, order, titles)
     if detail.open:
         with detail:
             show_theme(themes, articles)
@@ -100,6 +101,7 @@ def render() -> None:
 def show_overview(
     shared: state.SharedExplorer,
     level: int | None,
+    assign_outliers: bool,
     themes: list[Theme],
     named: list[Theme],
     articles: dict[str, dict],
@@ -125,7 +127,7 @@ def show_overview(
     st.subheader("Themes × articles")
     st.caption("How many passages of each theme each article has.")
     names = {t.theme_id: charts.theme_name(t) for t in themes}
-    frame = charts.theme_article_frame(shared.theme_article_matrix(level), names, titles)
+    frame = charts.theme_article_frame(shared.theme_article_matrix(level, assign_outliers), names, titles)
     article_order = sorted(set(frame["article"]), key=str.lower)
     st.altair_chart(charts.theme_article_heatmap(frame, order, article_order), width="stretch")
     keywords = charts.keyword_frame(named)
