@@ -33,6 +33,11 @@ HOMOGENEOUS_AT = 0.8
 MAX_LEXICAL_COLUMNS = 100
 """Large vocabularies are reduced to this many SVD components before joining the embeddings."""
 
+REDUCTIONS = ("pca", "umap", "none")
+"""How the joined features are reduced before clustering: PCA (the default: linear, deterministic, a
+fraction of a second at 10k passages), UMAP (``umap-learn``, as BERTopic does: non-linear, but numba
+compiles it in every new process and, seeded, it runs on one thread; see docs/THEMES.md), or not at all."""
+
 
 def unit_rows(matrix: np.ndarray) -> np.ndarray:
     return matrix / np.maximum(np.linalg.norm(matrix, axis=1, keepdims=True), 1e-12)
@@ -116,6 +121,7 @@ def theme_features(
     centring: float | str = "auto",
     n_components: int = 20,
     random_state: int = 0,
+    reduction: str = "pca",
 ) -> tuple[np.ndarray, float]:
     """Features for clustering and the map, and the article-centring weight that was used."""
     embeddings = np.asarray(embeddings, dtype=np.float64)
@@ -130,9 +136,37 @@ def theme_features(
     lexical = lexical_block(counts, random_state) if lexical_weight > 0 else None
     if lexical is not None:
         blocks.append(lexical_weight * unit_rows(subtract_article_means(lexical, inverse, weight)))
-    features = np.hstack(blocks)
-    components = min(n_components, features.shape[0] - 1, features.shape[1])
-    if components >= 2 and features.shape[1] > components:
-        solver = "full" if features.shape[0] <= 5000 else "randomized"
-        features = PCA(components, svd_solver=solver, random_state=random_state).fit_transform(features)
+    features = reduce(np.hstack(blocks), reduction, n_components, random_state)
     return np.ascontiguousarray(features, dtype=np.float64), weight
+
+
+def check_reduction(reduction: str) -> None:
+    if reduction not in REDUCTIONS:
+        raise ValueError(f"unknown reduction {reduction!r}: use one of {', '.join(REDUCTIONS)}")
+
+
+def reduce(features: np.ndarray, reduction: str, n_components: int, random_state: int) -> np.ndarray:
+    """``features`` in ``n_components`` dimensions by ``reduction`` (see :data:`REDUCTIONS`), centred."""
+    check_reduction(reduction)
+    components = min(n_components, features.shape[0] - 1, features.shape[1])
+    if reduction == "none" or components < 2 or features.shape[1] <= components:
+        return features
+    if reduction == "pca":
+        solver = "full" if features.shape[0] <= 5000 else "randomized"
+        return PCA(components, svd_solver=solver, random_state=random_state).fit_transform(features)
+    try:
+        from umap import UMAP
+    except ImportError as error:
+        raise ValueError("reduction 'umap' needs umap-learn: pip install umap-learn") from error
+    # BERTopic's settings; a cosine neighbourhood, as the embeddings are compared by cosine everywhere else.
+    neighbours = min(15, features.shape[0] - 1)
+    mapped = UMAP(
+        n_components=components,
+        n_neighbors=neighbours,
+        min_dist=0.0,
+        metric="cosine",
+        random_state=random_state,
+        n_jobs=1,  # what a seed makes it do anyway; saying so silences its warning
+    ).fit_transform(features)
+    # Centred, because outliers and the map measure each passage by its cosine to a theme's centre.
+    return mapped - mapped.mean(axis=0)

@@ -52,7 +52,7 @@ from explorer.keyphrase_rerank import (
 )
 from explorer.labels import Vocabulary, ctfidf_scores, make_label, scored_keywords
 from explorer.projection import theme_map
-from explorer.theme_features import theme_features
+from explorer.theme_features import check_reduction, theme_features
 from explorer.theme_payload import REPRESENTATIVES
 
 BLAS_THREADS = 1
@@ -74,7 +74,9 @@ class ThemeModel:
     lexical_weight: weight of keyphrase TF-IDF next to the embeddings (0 = embeddings only).
     article_centring: ``"auto"`` (remove article means only in single-subject
         corpora) or a weight in [0, 1].
-    n_components: PCA dimensions the clustering works in.
+    reduction: ``"pca"`` (default), ``"umap"`` (needs ``umap-learn``) or ``"none"``: how the
+        features are reduced before clustering (:data:`explorer.theme_features.REDUCTIONS`).
+    n_components: dimensions the clustering works in, after the reduction.
     top_n_keywords: keywords kept per theme.
     random_state: seed for every randomised step.
     encode: the embedding model's texts -> vectors function (the one that embedded the
@@ -89,6 +91,7 @@ class ThemeModel:
         assign_outliers: bool = False,
         lexical_weight: float = 0.75,
         article_centring: float | str = "auto",
+        reduction: str = "pca",
         n_components: int = 20,
         top_n_keywords: int = 10,
         random_state: int = 0,
@@ -99,6 +102,7 @@ class ThemeModel:
         self.assign_outliers = assign_outliers
         self.lexical_weight = lexical_weight
         self.article_centring = article_centring
+        self.reduction = reduction
         self.n_components = n_components
         self.top_n_keywords = top_n_keywords
         self.random_state = random_state
@@ -119,6 +123,7 @@ class ThemeModel:
             return self._fit(embeddings, texts, article_ids)
 
     def _fit(self, embeddings: np.ndarray, texts: Sequence[str], article_ids: Sequence[str] | None) -> ThemeModel:
+        check_reduction(self.reduction)  # before the costly steps
         texts = list(texts)
         n = len(texts)
         embeddings = np.asarray(embeddings, dtype=np.float32)
@@ -139,6 +144,7 @@ class ThemeModel:
             centring=self.article_centring,
             n_components=self.n_components,
             random_state=self.random_state,
+            reduction=self.reduction,
         )
         self.min_theme_size_ = self.min_theme_size if self.min_theme_size is not None else default_min_size(n)
         requested = self.n_themes if self.n_themes is not None else default_theme_count(n)

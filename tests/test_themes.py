@@ -140,3 +140,24 @@ def test_tiny_corpora_do_not_fail(n):
     vectors, texts, articles = clustered_data()
     model = ThemeModel(random_state=0).fit(vectors[:n], texts[:n], articles[:n])
     assert len(model.labels_) == n and model.coordinates_.shape == (n, 2)
+
+
+@pytest.mark.parametrize("reduction", ["umap", "none"])
+def test_other_reductions_find_the_planted_groups_the_same_way_in_any_order(reduction):
+    """UMAP (umap-learn, seeded) or no reduction at all, instead of PCA: the planted groups are found,
+    and shuffled input gives the same themes."""
+    vectors, texts, articles = clustered_data(groups=4, per_group=10)
+    model = ThemeModel(n_themes=4, reduction=reduction, n_components=5, random_state=0)
+    first = model.fit(vectors, texts, articles).labels_.copy()
+    for group in range(4):
+        assigned = first[group * 10 : (group + 1) * 10]
+        assert len(set(assigned[assigned >= 0].tolist())) == 1 and (assigned >= 0).sum() >= 8
+    order = np.random.default_rng(7).permutation(len(texts))
+    again = ThemeModel(n_themes=4, reduction=reduction, n_components=5, random_state=0)
+    again.fit(vectors[order], [texts[i] for i in order], [articles[i] for i in order])
+    assert np.array_equal(first[order], again.labels_)
+
+
+def test_an_unknown_reduction_is_refused_before_any_work():
+    with pytest.raises(ValueError, match="unknown reduction 'tsne': use one of pca, umap, none"):
+        ThemeModel(reduction="tsne").fit(*clustered_data())
