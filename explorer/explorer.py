@@ -355,6 +355,7 @@ class Explorer:
             return state.index.themes, None
         if n_themes not in state.finer_themes:
             index = state.index
+            check_model(index, self.embedder, self.index_dir)  # labels are ranked by the index's own model
             state.finer_themes[n_themes] = fit_themes(
                 index.passages, index.vectors, self.embedder, self.settings.random_state, n_themes
             )

@@ -64,6 +64,8 @@ def test_index_from_another_model_is_refused(fake_explorer, small_corpus, tmp_pa
     other = fake_explorer(HashingEmbedder(model_id="model-b@bbb"))
     with pytest.raises(ExplorerError, match="built with model model-a.*rebuild"):
         other.ask("bees")
+    with pytest.raises(ExplorerError, match="built with model model-a.*rebuild"):
+        other.themes(other.theme_count() + 1)  # finer themes are labelled by the model: it must be the index's
     other_dim = fake_explorer(HashingEmbedder(dimension=32, model_id="model-a@aaa"))
     with pytest.raises(ExplorerError, match="rebuild"):
         other_dim.ask("bees")
