@@ -48,12 +48,12 @@ def fit_themes(
     from explorer.theme_payload import themes_payload
     from explorer.themes import ThemeModel  # scikit-learn: only fits need it
 
+    def progress(done: int, total: int) -> None:
+        if stage is not None:
+            stage(f"labelling themes ({done}/{total} keyphrases)", 0.88)
+
     def encode_keyphrases(phrases: list[str]) -> np.ndarray:
         # The same model embeds each theme's keyphrase candidates, to rank them by meaning.
-        def progress(done: int, total: int) -> None:
-            if stage is not None:
-                stage(f"labelling themes ({done}/{total} keyphrases)", 0.88)
-
         return embedder.encode(phrases, progress=progress)
 
     model = ThemeModel(n_themes=n_themes, random_state=random_state, encode=encode_keyphrases).fit(

@@ -136,7 +136,7 @@ def theme_features(
     lexical = lexical_block(counts, random_state) if lexical_weight > 0 else None
     if lexical is not None:
         blocks.append(lexical_weight * unit_rows(subtract_article_means(lexical, inverse, weight)))
-    features = reduce(np.hstack(blocks), reduction, n_components, random_state)
+    features = reduce_features(np.hstack(blocks), reduction, n_components, random_state)
     return np.ascontiguousarray(features, dtype=np.float64), weight
 
 
@@ -145,8 +145,9 @@ def check_reduction(reduction: str) -> None:
         raise ValueError(f"unknown reduction {reduction!r}: use one of {', '.join(REDUCTIONS)}")
 
 
-def reduce(features: np.ndarray, reduction: str, n_components: int, random_state: int) -> np.ndarray:
-    """``features`` in ``n_components`` dimensions by ``reduction`` (see :data:`REDUCTIONS`), centred."""
+def reduce_features(features: np.ndarray, reduction: str, n_components: int, random_state: int) -> np.ndarray:
+    """``features`` in ``n_components`` dimensions by ``reduction`` (see :data:`REDUCTIONS`); what PCA
+    and UMAP return is centred, as the joined features already nearly are."""
     check_reduction(reduction)
     components = min(n_components, features.shape[0] - 1, features.shape[1])
     if reduction == "none" or components < 2 or features.shape[1] <= components:
