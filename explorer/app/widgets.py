@@ -115,7 +115,8 @@ def theme_level(shared: SharedExplorer) -> int | None:
     themes, fitted again on demand. ``None`` means the build's themes.
     """
     built = shared.theme_count()
-    most = 2 * built if len(shared.passages()) <= FINER_THEMES_UP_TO else built
+    passages = int(shared.manifest().get("passage_count", 0))  # the manifest says; no list copied per rerun
+    most = 2 * built if passages <= FINER_THEMES_UP_TO else built
     if most <= 2:
         return None
     if st.session_state.get("theme_count") not in range(2, most + 1):
