@@ -49,12 +49,16 @@ from themes_metrics import (  # noqa: E402
     label_retrieval,
 )
 
+from explorer.theme_features import REDUCTIONS  # noqa: E402
 from explorer.themes import ThemeModel  # noqa: E402
 
 SEED = 0
 MODEL_NAMES = ("ThemeModel (ours)", "BERTopic 0.17 (defaults, seeded)")
 BENCHMARKS = REPO / "docs" / "BENCHMARKS.md"
 COMMAND = ".venv/bin/python bench/themes_bench.py --write"
+REDUCTION = "pca"
+"""Our model's reduction before clustering (``ThemeModel(reduction=...)``); ``--reduction`` sets it, in
+this process and in each fit worker."""
 
 
 @functools.cache
@@ -72,7 +76,9 @@ def encode_keyphrases(phrases: list[str]) -> np.ndarray:
 
 
 def fit_ours(data: Collection, seed: int = SEED) -> tuple[np.ndarray, list[list[str]], ThemeModel]:
-    model = ThemeModel(random_state=seed, encode=encode_keyphrases).fit(data.vectors, data.texts, data.article_ids)
+    model = ThemeModel(random_state=seed, encode=encode_keyphrases, reduction=REDUCTION).fit(
+        data.vectors, data.texts, data.article_ids
+    )
     topics = [model.keywords_[t] for t in sorted(model.keywords_)]
     return model.labels_, topics, model
 
@@ -97,9 +103,11 @@ def _same(a: tuple, b: tuple) -> bool:
 FITS = {"ours": fit_ours, "bertopic": fit_bertopic}
 
 
-def _fit_worker(name: str, connection, size: int = 0) -> None:
+def _fit_worker(name: str, connection, size: int = 0, reduction: str = REDUCTION) -> None:
     """One model's own process: load BBC (or the scale collection of ``size`` passages), warm up, then fit
     on every "fit" and send back the result."""
+    global REDUCTION
+    REDUCTION = reduction  # a spawned process starts from the module's default
     warnings.filterwarnings("ignore")
     fit = FITS[name]
     data = scale_collection(size) if size else bbc_passages()
@@ -126,7 +134,7 @@ def side_by_side(names: list[str], repeats: int, size: int = 0) -> tuple[list[tu
     workers = []
     for name in names:
         ours, theirs = context.Pipe()
-        process = context.Process(target=_fit_worker, args=(name, theirs, size), daemon=True)
+        process = context.Process(target=_fit_worker, args=(name, theirs, size, REDUCTION), daemon=True)
         process.start()
         workers.append((process, ours))
     for _, connection in workers:
@@ -246,7 +254,9 @@ SEED_THEMES = Path(__file__).resolve().parent / "seed_themes.json"
 def seed_report() -> list[str]:
     """Every seed theme (label, size, articles), then how well the best theme recovers each hand-picked set."""
     data = seed_passages()
-    model = ThemeModel(random_state=SEED, encode=encode_keyphrases).fit(data.vectors, data.texts, data.article_ids)
+    model = ThemeModel(random_state=SEED, encode=encode_keyphrases, reduction=REDUCTION).fit(
+        data.vectors, data.texts, data.article_ids
+    )
     lines = []
     for theme in [*sorted(model.keywords_, key=lambda t: (-int(np.sum(model.labels_ == t)), t)), -1]:
         rows = np.flatnonzero(model.labels_ == theme)
@@ -304,6 +314,7 @@ def write_section(lines: list[str]) -> None:
 
 
 def main() -> None:
+    global REDUCTION
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeats", type=int, default=5, help="fits per model; the median time is reported")
     parser.add_argument(
@@ -314,8 +325,17 @@ def main() -> None:
     )
     parser.add_argument("--no-bertopic", action="store_true", help="skip BERTopic (ours only)")
     parser.add_argument("--seeds", type=int, default=5, help="seeds for the spread of the quality metrics (0 to skip)")
+    parser.add_argument(
+        "--reduction",
+        choices=REDUCTIONS,
+        default=REDUCTION,
+        help="our model's reduction before clustering (default: the product's)",
+    )
     parser.add_argument("--write", action="store_true", help="write the results into docs/BENCHMARKS.md")
     args = parser.parse_args()
+    if args.write and args.reduction != REDUCTION:
+        parser.error("--write records the product's defaults; drop --reduction or --write")
+    REDUCTION = args.reduction
     warnings.filterwarnings("ignore")
 
     grown = scale_collection(args.scale) if args.scale else None  # first: a --scale too large stops here

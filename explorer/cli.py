@@ -16,6 +16,7 @@ import textwrap
 from pathlib import Path
 
 from explorer.errors import ExplorerError
+from explorer.wording import counted
 
 EXIT_USER_ERROR = 2
 EXIT_INTERNAL_ERROR = 1
@@ -221,7 +222,8 @@ def cmd_themes(args: argparse.Namespace) -> None:
         return
     passages = {p.passage_id: p for theme in themes for p in theme.passages}
     for theme in themes:
-        print(f"[{theme.theme_id}] {theme.label}  ({theme.size} passages, {len(theme.article_ids)} articles)")
+        spread = f"{counted(theme.size, 'passage')}, {counted(len(theme.article_ids), 'article')}"
+        print(f"[{theme.theme_id}] {theme.label}  ({spread})")
         if theme.keywords:
             print(f"     keywords: {', '.join(theme.keywords)}")
         print(f"     articles: {', '.join(theme.article_ids)}")

@@ -51,6 +51,7 @@ def test_themes_exports_cover_every_passage():
     markdown = exports.themes_markdown(themes, {"a": "Article <A>"})
     assert "Theme 1: label" in markdown and "Unassigned passages" in markdown
     assert "Article \\<A\\>" in markdown and markdown.count("- text") == 3
+    assert "2 passages in 1 article." in markdown and "1 passage in 1 article." in markdown
 
 
 def test_passages_csv_lists_picked_passages_with_their_theme():

@@ -1,6 +1,7 @@
 """The theme side of the facade and the `themes` command, on the real seed index (all-MiniLM-L6-v2)."""
 
 import json
+import re
 
 import numpy as np
 import pytest
@@ -128,6 +129,15 @@ def test_unassigned_passages_can_join_their_nearest_theme(outlier_index_dir, rea
     printed = json.loads(capsys.readouterr().out)
     assert [t["theme_id"] for t in printed] == [t.theme_id for t in themes]
     assert sum(t["size"] for t in printed) == len(explorer.passages())
+
+    # The text listing gives each theme's counts, in the singular for one.
+    assert main(["themes", "--index", str(outlier_index_dir)]) == 0
+    listing = capsys.readouterr().out
+    for theme in explorer.themes():
+        size, articles = theme.size, len(theme.article_ids)
+        words = f"({size} passage{'s' * (size != 1)}, {articles} article{'s' * (articles != 1)})"
+        assert f"[{theme.theme_id}] {theme.label}  {words}" in listing
+    assert not re.search(r"\b1 (passages|articles)\b", listing)
 
 
 def test_asking_for_more_themes_than_the_build_made_fits_finer_ones(seed_explorer, seed_index_dir, capsys):

@@ -14,6 +14,7 @@ import json
 import re
 
 from explorer.records import Hit, Passage, Theme
+from explorer.wording import counted
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _MARKDOWN_ACTIVE = re.compile(r"([\\`*_\[\]<>|#!])")
@@ -128,7 +129,7 @@ def themes_markdown(themes: list[Theme], titles: dict[str, str]) -> str:
     for theme in themes:
         name = "Unassigned passages" if theme.theme_id < 0 else f"Theme {theme.theme_id + 1}: {theme.label}"
         lines += [f"## {markdown_safe(name)}", ""]
-        lines += [f"{theme.size} passages in {len(theme.article_ids)} articles.", ""]
+        lines += [f"{counted(theme.size, 'passage')} in {counted(len(theme.article_ids), 'article')}.", ""]
         if theme.keywords:
             lines += ["Keywords: " + markdown_safe(", ".join(theme.keywords)), ""]
         for article_id in theme.article_ids:

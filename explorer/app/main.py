@@ -16,6 +16,7 @@ from explorer.app import navigation, state
 from explorer.app.render import escape_markdown
 from explorer.corpus import SUPPORTED_SUFFIXES
 from explorer.errors import ExplorerError
+from explorer.wording import counted
 
 REPORT_KEY = "last_build_report"
 # Less empty space above each page than Streamlit's default, so more results fit on a laptop screen.
@@ -65,7 +66,8 @@ def sidebar_summary(shared: state.SharedExplorer) -> None:
     passages = shared.passages()
     themes = [t for t in shared.themes() if t.theme_id >= 0]
     st.sidebar.markdown("### Semantic Similarity Explorer")
-    st.sidebar.caption(f"{len(articles)} articles · {len(passages)} passages · {len(themes)} themes")
+    counts = [counted(len(articles), "article"), counted(len(passages), "passage"), counted(len(themes), "theme")]
+    st.sidebar.caption(" · ".join(counts))
 
 
 def main() -> None:

@@ -12,6 +12,7 @@ from explorer.app.widgets import FOCUS_KEY, article_label, cached_query, downloa
 from explorer.errors import ExplorerError
 from explorer.explorer import MAX_K
 from explorer.records import Answer
+from explorer.wording import counted
 
 MODES = {
     "hybrid": "Words and meaning (hybrid)",
@@ -148,7 +149,7 @@ def render() -> None:
             show_cards(answer, articles)
         return
     st.markdown(
-        f"**{len(answer.hits)} passages** from {spread} article{'s' if spread != 1 else ''} "
+        f"**{counted(len(answer.hits), 'passage')}** from {counted(spread, 'article')} "
         f"for *{escape_markdown(answer.question)}*"
     )
     downloads(answer, articles)

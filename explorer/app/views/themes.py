@@ -9,6 +9,7 @@ from explorer.app import charts, exports, state
 from explorer.app.render import escape_markdown, passage_html
 from explorer.app.widgets import article_label, download_buttons, outliers_assigned, passage_number, theme_level
 from explorer.records import Theme
+from explorer.wording import counted
 
 THEME_TABLE_KEY = "th_table"
 TAB_KEY = "th_tab"
@@ -66,7 +67,8 @@ def render() -> None:
     unassigned = sum(t.size for t in themes if t.theme_id < 0)
     titles = {a: article_label(articles, a) for a in articles}
     st.markdown(
-        f"**{len(named)} themes** over {sum(t.size for t in themes)} passages in {len(articles)} articles"
+        f"**{counted(len(named), 'theme')}** over {counted(sum(t.size for t in themes), 'passage')} "
+        f"in {counted(len(articles), 'article')}"
         + (
             f"; {unassigned} {'passage belongs' if unassigned == 1 else 'passages belong'} to no theme."
             if unassigned
@@ -146,7 +148,8 @@ def show_theme(themes: list[Theme], articles: dict[str, dict]) -> None:
         "Theme",
         ids,
         format_func=lambda i: (
-            f"{charts.theme_name(by_id[i])} · {by_id[i].size} passages · {len(by_id[i].article_ids)} articles"
+            f"{charts.theme_name(by_id[i])} · {counted(by_id[i].size, 'passage')} · "
+            f"{counted(len(by_id[i].article_ids), 'article')}"
         ),
         key="th_theme",
     )
