@@ -51,6 +51,7 @@ from themes_metrics import (  # noqa: E402
 
 from explorer.theme_features import REDUCTIONS  # noqa: E402
 from explorer.themes import ThemeModel  # noqa: E402
+from explorer.wording import counted  # noqa: E402
 
 SEED = 0
 MODEL_NAMES = ("ThemeModel (ours)", "BERTopic 0.17 (defaults, seeded)")
@@ -264,7 +265,8 @@ def seed_report() -> list[str]:
             continue
         articles = sorted({data.article_ids[r] for r in rows})
         label = model.label_texts_.get(theme, "unassigned")
-        lines.append(f"[{theme}] {label}  ({len(rows)} passages, {len(articles)} articles: {', '.join(articles)})")
+        counts = f"{counted(len(rows), 'passage')}, {counted(len(articles), 'article')}"
+        lines.append(f"[{theme}] {label}  ({counts}: {', '.join(articles)})")
     lines.append("")
     for name, snippets in json.loads(SEED_THEMES.read_text(encoding="utf-8"))["themes"].items():
         gold = {i for i, text in enumerate(data.texts) if any(snippet in text for snippet in snippets)}

@@ -207,8 +207,8 @@ def cmd_themes(args: argparse.Namespace) -> None:
     found = sum(1 for theme in themes if theme.theme_id >= 0)
     if args.n_themes is not None and found < args.n_themes:
         print(
-            f"note: {found} themes, not {args.n_themes}: the passages do not split into more groups "
-            "large enough to be themes (the rest are unassigned)",
+            f"note: {counted(found, 'theme')}, not {args.n_themes}: the passages do not split into more "
+            "groups large enough to be themes",
             file=sys.stderr,
         )
     if explorer.themes_stale():

@@ -63,8 +63,23 @@ def read_corpus(path: Path | str) -> CorpusReadResult:
         for article in _read_file(file, root, result.warnings):
             _add_unique(article, result, seen_ids, seen_texts)
     if not result.articles:
-        raise ExplorerError(f"no readable documents in {root}: add {', '.join(sorted(SUPPORTED_SUFFIXES))} files")
+        raise ExplorerError(_nothing_readable(root, result.warnings))
     return result
+
+
+def _nothing_readable(root: Path, warnings: list[str]) -> str:
+    """Why a corpus gave no article, in one line: the reader's own reason for a single file (the
+    header lacks a 'text' column, the PDF is damaged...), else what a folder should hold."""
+    formats = ", ".join(sorted(SUPPORTED_SUFFIXES))
+    if root.is_file() and warnings:
+        reason = "; ".join(warning.removeprefix(f"{root}: ").removeprefix("skipped, ") for warning in warnings)
+        return f"no readable documents in {root}: {reason}"
+    if warnings:
+        return (
+            f"no readable documents in {root}: {len(warnings)} problem(s) with its files, the first: "
+            f"{warnings[0]}; fix them or add {formats} files"
+        )
+    return f"no readable documents in {root}: add {formats} files"
 
 
 def _supported_files(folder: Path) -> list[Path]:

@@ -93,10 +93,27 @@ def build_faiss_index(vectors: np.ndarray, kind: str = vector_index.AUTO):
     return vector_index.build(vectors, vector_index.choose_kind(len(vectors), kind))
 
 
+def make_index_dir(index_dir: Path) -> None:
+    """Create the index folder, or say in one line why it cannot be (a file in the way, no permission)."""
+    if index_dir.exists() and not index_dir.is_dir():
+        raise ExplorerError(
+            f"{index_dir} is a file, not a folder: set the index to a folder "
+            "(--index or EXPLORER_INDEX; it is created if missing)"
+        )
+    try:
+        index_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        reason = error.strerror or str(error)
+        raise ExplorerError(
+            f"cannot create the index folder {index_dir} ({reason}): set the index to a folder you can write to "
+            "(--index or EXPLORER_INDEX)"
+        ) from None
+
+
 @contextlib.contextmanager
 def build_lock(index_dir: Path) -> Iterator[None]:
     """Hold the index's lock for a whole build, so two builds cannot interleave."""
-    index_dir.mkdir(parents=True, exist_ok=True)
+    make_index_dir(index_dir)
     handle = (index_dir / LOCK).open("a+")
     try:
         fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -143,7 +160,7 @@ def write_index(
     """
     import faiss
 
-    index_dir.mkdir(parents=True, exist_ok=True)
+    make_index_dir(index_dir)
     staging = index_dir / f".staging-{uuid.uuid4().hex}"
     staging.mkdir()
     passages_bytes = "".join(json.dumps(p.to_dict(), ensure_ascii=False) + "\n" for p in passages).encode("utf-8")

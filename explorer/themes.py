@@ -148,7 +148,9 @@ class ThemeModel:
         )
         self.min_theme_size_ = self.min_theme_size if self.min_theme_size is not None else default_min_size(n)
         requested = self.n_themes if self.n_themes is not None else default_theme_count(n)
-        tree = build_tree(features, requested if n >= 4 else 1, self.random_state)
+        tree = build_tree(
+            features, requested if n >= 4 else 1, self.random_state, self.min_theme_size_, default_theme_count(n)
+        )
         labels, tree = _renumber_by_size(self._unassign(features, tree.labels), tree)
         self.tree_ = tree
         self._describe(vocabulary, texts_o, features, embeddings[order], labels, tree)

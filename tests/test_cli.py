@@ -101,6 +101,15 @@ def test_empty_folder_is_refused(tmp_path):
     assert result.returncode != 0 and "no readable documents" in result.stderr
 
 
+def test_an_index_path_that_is_a_file_is_one_clear_error(tmp_path):
+    (tmp_path / "taken").write_text("my notes")
+    for index in (tmp_path / "taken", tmp_path / "taken" / "below"):
+        result = run("build", str(CORPUS), "--index", str(index), check=False)
+        assert result.returncode == 2 and "Traceback" not in result.stderr
+        assert result.stderr.count("\n") == 1 and "set the index to a folder" in result.stderr
+    assert (tmp_path / "taken").read_text() == "my notes"  # the file in the way is left alone
+
+
 def test_search_options_through_the_cli(seed_index_dir):
     index = str(seed_index_dir)
     lexical = json.loads(run("ask", "Khanaqin", "--mode", "lexical", "--k", "2", "--index", index, "--json").stdout)

@@ -120,6 +120,24 @@ def test_missing_path_and_empty_folder_are_clear_errors(tmp_path):
         read_corpus(tmp_path / "empty")
 
 
+def test_a_single_unreadable_file_says_why(tmp_path):
+    """Given one file that yields nothing, the error names the reader's reason, not a list of formats."""
+    (tmp_path / "rows.csv").write_text("id,title\n1,No text here\n")
+    with pytest.raises(ExplorerError, match=r"rows\.csv: the CSV header has no 'text' column"):
+        read_corpus(tmp_path / "rows.csv")
+    (tmp_path / "empty.txt").write_text("")
+    with pytest.raises(ExplorerError, match=r"empty\.txt: the file is empty$"):
+        read_corpus(tmp_path / "empty.txt")
+    (tmp_path / "broken.pdf").write_bytes(b"%PDF-1.4 not really")
+    with pytest.raises(ExplorerError, match=r"broken\.pdf: the PDF cannot be read"):
+        read_corpus(tmp_path / "broken.pdf")
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    (folder / "empty.md").write_text("")
+    with pytest.raises(ExplorerError, match=r"1 problem\(s\) with its files, the first: .*empty\.md"):
+        read_corpus(folder)
+
+
 def test_binary_and_duplicate_files_are_skipped_with_warnings(tmp_path):
     (tmp_path / "a.txt").write_text("Title\n\nSame body text.")
     (tmp_path / "b.txt").write_text("Title\n\nSame body text.")

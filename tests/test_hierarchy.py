@@ -1,6 +1,6 @@
 import numpy as np
 
-from explorer.hierarchy import MAX_DIRECT, build_tree, cut_tree, default_theme_count
+from explorer.hierarchy import MAX_DIRECT, _cut, build_tree, cut_tree, default_theme_count, useful_cut
 
 
 def test_theme_count_grows_slowly_with_corpus_size():
@@ -35,3 +35,33 @@ def test_the_cut_is_the_ward_tree_cut_at_that_many_clusters():
         sizes = np.bincount(tree.labels)
         assert len(sizes) == k and list(sizes) == sorted(sizes, reverse=True)
         assert len(tree.merges) == k - 1 and tree.heights == sorted(tree.heights)
+
+
+def test_a_cut_finer_than_the_data_supports_falls_back_to_the_coarsest_cut_with_the_most_themes():
+    """Groups smaller than the minimum theme size go unassigned, so cutting 30 points into 30
+    singletons would give no theme at all: a request finer than the default moves up to the coarsest
+    cut, no coarser than the default, with the most groups of the minimum size. Found in one pass and
+    checked here against every cut counted directly."""
+    from sklearn.cluster import ward_tree
+
+    rng = np.random.default_rng(1)
+    features = np.repeat(rng.normal(size=(6, 4)) * 5, 5, axis=0) + rng.normal(size=(30, 4))
+    children = ward_tree(features)[0]
+    weights = np.ones(30, dtype=int)
+    for min_size in (2, 3, 5):
+        qualifying = {k: int((np.bincount(_cut(children, 30, k)) >= min_size).sum()) for k in range(1, 31)}
+        for coarsest in (1, 4, 6):
+            for asked in (3, 6, 12, 20, 30):
+                chosen = useful_cut(children, weights, asked, min_size, coarsest)
+                cuts = range(min(coarsest, asked), asked + 1)
+                best = max(qualifying[k] for k in cuts)
+                assert chosen in cuts and qualifying[chosen] == best
+                if chosen != asked:
+                    assert qualifying[asked] < best and chosen == min(k for k in cuts if qualifying[k] == best)
+
+    most = max(int((np.bincount(_cut(children, 30, k)) >= 2).sum()) for k in range(6, 31))
+    finer = build_tree(features, 30, random_state=0, min_size=2, exact_up_to=6)
+    assert (np.bincount(finer.labels) >= 2).sum() == most > 0
+    # Up to the default, and without one, the cut is exactly as asked, pieces and all.
+    assert len(np.unique(build_tree(features, 30, random_state=0, min_size=2).labels)) == 30
+    assert len(np.unique(build_tree(features, 5, random_state=0, min_size=9, exact_up_to=6).labels)) == 5
