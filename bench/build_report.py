@@ -94,10 +94,8 @@ def memory_note(themes: dict, target: int) -> str:
     projected = (themes["peak_gib"] - themes["before_gib"]) * target / themes["passages"]
     total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     verdict = "that, more than time, is the first limit" if projected > total / 2 else "that fits, with the vectors,"
-    return (
-        f", about {projected:.0f} GiB at {target:,} passages if it scales like its {themes['passages']:,}-passage "
-        f"run; {verdict} on this machine's {total:.0f} GiB."
-    )
+    basis = "measured" if themes["passages"] == target else f"if it scales like its {themes['passages']:,}-passage run"
+    return f", about {projected:.0f} GiB at {target:,} passages ({basis}); {verdict} on this machine's {total:.0f} GiB."
 
 
 def largest(rows: list, column: int) -> str:
@@ -225,7 +223,7 @@ def report(results: list[SizeResult], model_seconds: float, themes: dict | None,
             f"| **total** | **{seconds_text(full_1m)}** | **{seconds_text(add_1m)}** ({add_1m / full_1m:.0%}) | |",
             "",
             "Memory grows linearly too: the build holds the vectors (1.5 GB of float32 at 1M) twice while it "
-            "assembles them, and the theme fit works on float64 copies of the features"
+            "assembles them, and the theme fit works on float64 features (passages x 484, built in place)"
             + (memory_note(themes, 1_000_000) if themes else "."),
             "",
             f"At a million passages the largest stage of a full build would be {largest(rows, 1)}; adding one "

@@ -68,7 +68,9 @@ class ThemeModel:
     Parameters
     ----------
     n_themes: number of themes; ``None`` picks one from the corpus size
-        (:func:`explorer.hierarchy.default_theme_count`).
+        (:func:`explorer.hierarchy.default_theme_count`). Above that default, a number the passages
+        cannot fill with themes of ``min_theme_size`` gives the most they can
+        (:func:`explorer.hierarchy.useful_cut`), not pieces that all go unassigned.
     min_theme_size: smaller clusters become unassigned; ``None`` adapts to size.
     assign_outliers: put every passage in its nearest theme instead of "unassigned".
     lexical_weight: weight of keyphrase TF-IDF next to the embeddings (0 = embeddings only).
