@@ -249,9 +249,26 @@ def cmd_articles(args: argparse.Namespace) -> None:
 def cmd_serve(args: argparse.Namespace) -> None:
     from explorer.app.launch import streamlit_command
 
+    _check_port_free(args.address, args.port)
     command = streamlit_command(args.address, args.port)
     print(f"opening the explorer at http://{args.address}:{args.port}", file=sys.stderr)
     raise SystemExit(subprocess.call(command, env=os.environ.copy()))
+
+
+def _check_port_free(address: str, port: int) -> None:
+    """Refuse a port something already listens on, saying what to do (Streamlit only says it is taken)."""
+    import socket
+
+    with socket.socket(socket.AF_INET6 if ":" in address else socket.AF_INET) as probe:
+        # As Tornado does: a port held only by closed connections (a server just stopped) is free.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((address, port))
+        except OSError as error:
+            raise ExplorerError(
+                f"cannot serve on {address}:{port} ({error.strerror or error}): if the explorer is already "
+                f"running there, open http://{address}:{port}; otherwise choose another port with --port"
+            ) from None
 
 
 COMMANDS = {

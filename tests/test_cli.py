@@ -128,3 +128,15 @@ def test_search_options_through_the_cli(seed_index_dir):
 def test_off_topic_question_says_nothing_relevant(seed_index_dir):
     result = run("ask", "chocolate cake recipe with strawberries", "--index", str(seed_index_dir))
     assert "nothing relevant" in result.stderr
+
+
+def test_serving_on_a_port_in_use_is_one_clear_error():
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = run("serve", "--port", str(port), check=False)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert f"cannot serve on 127.0.0.1:{port}" in result.stderr and "--port" in result.stderr
