@@ -407,14 +407,19 @@ def _best_form(keyword: str, counts: Counter) -> str:
 
 def make_label(keywords: Sequence[str], texts: Sequence[str], parts: int = 3, fallback: Sequence[str] = ()) -> str:
     """A short label: up to ``parts`` keyphrases that share no word, as the articles write them;
-    ``fallback`` keyphrases are used only to reach two."""
+    ``fallback`` keyphrases are used only to reach two. A word that ``texts`` only ever write at
+    the start of another candidate's name gives way to it (:func:`leads_into`)."""
     if not keywords and not fallback:
         return "miscellaneous"
+    candidates = [*keywords, *fallback]
+    runs = word_runs(texts)
     chosen: list[str] = []
     used: set[str] = set()
-    for keyword in [*keywords, *fallback]:
+    for keyword in candidates:
         stems = set(_stems(keyword))
         if stems & used:
+            continue
+        if any(other != keyword and leads_into(keyword, other, runs) for other in candidates):
             continue
         if len(chosen) >= 2 and keyword not in keywords:
             break
@@ -424,3 +429,33 @@ def make_label(keywords: Sequence[str], texts: Sequence[str], parts: int = 3, fa
             break
     forms = surface_forms(chosen, texts)
     return ", ".join(forms[k] for k in chosen)
+
+
+def word_runs(texts: Sequence[str]) -> dict[str, list[list[str]]]:
+    """Each word of ``texts`` -> for each place it occurs, the runs of two or three words that start
+    there (no stop word or punctuation inside): what :func:`leads_into` reads, made once per label."""
+    runs: dict[str, list[list[str]]] = {}
+    for text in texts:
+        starting: dict[int, list[str]] = {}
+        words: list[tuple[str, int]] = []
+        for phrase, start, _ in _phrases_with_spans(text):
+            if " " in phrase:
+                starting.setdefault(start, []).append(phrase)
+            else:
+                words.append((phrase, start))
+        for word, start in words:
+            runs.setdefault(word, []).append(starting.get(start, []))
+    return runs
+
+
+def leads_into(word: str, phrase: str, runs: dict[str, list[list[str]]]) -> bool:
+    """True when the single word ``word`` occurs and each time opens a run of words (:func:`word_runs`)
+    that goes on to ``phrase``.
+
+    Such a word names nothing on its own: "Abu" of "Abu Mahdi al-Muhandis" (and "Abu Mehdi
+    al-Muhandis", so no longer phrase reaches two passages) beside the label phrase "al-Muhandis".
+    Only the word *before* gives way, as English names and noun phrases end in their head;
+    "Federer and Nadal" or "Chelsea v Arsenal" are not runs, and both names stay.
+    """
+    places = runs.get(word) if " " not in word else None
+    return bool(places) and all(any(run.endswith(" " + phrase) for run in place) for place in places)

@@ -69,6 +69,22 @@ def test_labels_use_the_articles_spelling_and_share_no_word():
     assert make_label([], texts) == "miscellaneous"
 
 
+def test_a_word_that_only_opens_another_label_name_gives_way_to_it():
+    """ "Abu" always opens "Abu Mahdi/Mehdi al-Muhandis": the label names al-Muhandis instead. Names
+    joined by a stop word or punctuation ("Federer and Nadal", "Chelsea v Arsenal") are not one name."""
+    texts = [
+        "Kataib Hezbollah leader Abu Mahdi al-Muhandis was killed.",
+        "Abu Mehdi al-Muhandis advised Kataib Hezbollah.",
+        "Officials named al-Muhandis again.",
+    ]
+    assert make_label(["kataib hezbollah", "abu", "al-muhandis"], texts) == "Kataib Hezbollah, al-Muhandis"
+    # One "Abu" standing alone keeps it: it is not always part of that name.
+    alone = [*texts, "Abu was seen in Baghdad."]
+    assert make_label(["kataib hezbollah", "abu", "al-muhandis"], alone) == "Kataib Hezbollah, Abu, al-Muhandis"
+    sport = ["Federer and Nadal met in the final.", "Nadal beat Federer.", "Chelsea v Arsenal ended level."]
+    assert make_label(["federer", "nadal", "chelsea", "arsenal"], sport, parts=4) == "Federer, Nadal, Chelsea, Arsenal"
+
+
 def test_a_word_gives_way_to_the_phrase_it_lives_in():
     texts = ["The nuclear program worried them.", "Talks on the nuclear program stalled.", "A nuclear program grew."]
     texts += ["Football results today.", "Football fans cheered.", "The football season ended."]
