@@ -151,8 +151,9 @@ def theme_features(
     """Features for clustering and the map, and the article-centring weight that was used.
 
     The joined matrix is allocated once and each block is computed in it, in place, a slice of rows
-    at a time: the same values as the step-by-step copies this replaced, which, at 300k passages (a
-    gigabyte per passages x 384 float64 copy), had the fit peak at 6.6 GiB, 4.0 of it here.
+    at a time: the same values as a copy per step, without the copies. A passages x 384 float64 copy
+    is a gigabyte at 300k passages; with one per step the fit peaked at 6.6 GiB there, and at 2.7 GiB
+    without (docs/THEMES.md, "What happens at 1M passages").
     """
     embeddings = np.asarray(embeddings)
     inverse = article_inverse(article_ids)
