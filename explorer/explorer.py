@@ -8,7 +8,10 @@ FAISS or the files on disk themselves.
 
 from __future__ import annotations
 
+import contextlib
 import threading
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -343,8 +346,7 @@ class Explorer:
         """(the payload holding themes at ``n_themes``, the hierarchy cut to apply to it, or None)."""
         if n_themes is None:
             return state.index.themes, None
-        if isinstance(n_themes, bool) or not isinstance(n_themes, int) or n_themes < 1:
-            raise ExplorerError(f"the number of themes must be a whole number of at least 1 (got {n_themes!r})")
+        n_themes = _checked_theme_count(n_themes)
         from explorer.theme_payload import theme_count
 
         built = theme_count(state.index.themes)
@@ -354,12 +356,38 @@ class Explorer:
         if n_themes <= built:
             return state.index.themes, None
         if n_themes not in state.finer_themes:
-            index = state.index
-            check_model(index, self.embedder, self.index_dir)  # labels are ranked by the index's own model
-            state.finer_themes[n_themes] = fit_themes(
-                index.passages, index.vectors, self.embedder, self.settings.random_state, n_themes
-            )
+            self._finer_fit(state, n_themes)()
         return state.finer_themes[n_themes], None
+
+    def finer_themes_fit(self, n_themes: int) -> Callable[[AbstractContextManager | None], None] | None:
+        """The refit that :meth:`themes` would run for ``n_themes``, as a function to call later, or
+        None when there is nothing to fit (the build's themes, a coarser cut, or fitted already).
+
+        For a caller that shares this explorer between threads under one lock (the app): the fit
+        only reads the loaded index, so it can run outside that lock, taking the lock it is given
+        around each call into the model; the result is kept where :meth:`themes` finds it.
+        """
+        from explorer.theme_payload import theme_count
+
+        state = self._loaded()
+        n_themes = min(_checked_theme_count(n_themes), len(state.index.passages))
+        if n_themes <= theme_count(state.index.themes) or n_themes in state.finer_themes:
+            return None
+        return self._finer_fit(state, n_themes)
+
+    def _finer_fit(self, state: _LoadedIndex, n_themes: int) -> Callable[[AbstractContextManager | None], None]:
+        index = state.index
+        check_model(index, self.embedder, self.index_dir)  # labels are ranked by the index's own model
+        embedder, seed = self.embedder, self.settings.random_state
+
+        def fit(model_lock: AbstractContextManager | None = None) -> None:
+            def encode(texts, progress=None) -> np.ndarray:
+                with model_lock or contextlib.nullcontext():
+                    return embedder.encode(texts, progress=progress)
+
+            state.finer_themes[n_themes] = fit_themes(index.passages, index.vectors, encode, seed, n_themes)
+
+        return fit
 
     def passage_themes(self, n_themes: int | None = None, assign_outliers: bool = False) -> np.ndarray:
         """Theme id of every passage (row order of :meth:`passages`, -1 unassigned), e.g. to colour the map.
@@ -452,6 +480,12 @@ def _truncate_to_tokens(text: str, count_tokens, limit: int) -> str:
         else:
             high = middle - 1
     return " ".join(words[:low])
+
+
+def _checked_theme_count(n_themes: int) -> int:
+    if isinstance(n_themes, bool) or not isinstance(n_themes, int) or n_themes < 1:
+        raise ExplorerError(f"the number of themes must be a whole number of at least 1 (got {n_themes!r})")
+    return n_themes
 
 
 def _checked_k(k: int) -> int:

@@ -38,13 +38,16 @@ PLACE = "place"
 def fit_themes(
     passages: list[Passage],
     vectors: np.ndarray,
-    embedder: Embedder,
+    encode: Callable[..., np.ndarray],
     random_state: int,
     n_themes: int | None = None,
     stage: StageCallback | None = None,
 ) -> dict:
     """themes.json for these passages: a full :class:`~explorer.themes.ThemeModel` fit, at the default
-    number of themes (a build) or at ``n_themes`` (a reader asking for finer themes than the build made)."""
+    number of themes (a build) or at ``n_themes`` (a reader asking for finer themes than the build made).
+
+    ``encode`` is the index's model (``Embedder.encode``, called with ``progress=``), which ranks each
+    theme's keyphrases by meaning."""
     from explorer.theme_payload import themes_payload
     from explorer.themes import ThemeModel  # scikit-learn: only fits need it
 
@@ -54,7 +57,7 @@ def fit_themes(
 
     def encode_keyphrases(phrases: list[str]) -> np.ndarray:
         # The same model embeds each theme's keyphrase candidates, to rank them by meaning.
-        return embedder.encode(phrases, progress=progress)
+        return encode(phrases, progress=progress)
 
     model = ThemeModel(n_themes=n_themes, random_state=random_state, encode=encode_keyphrases).fit(
         vectors, [p.text for p in passages], [p.article_id for p in passages]
@@ -207,7 +210,7 @@ class Indexer:
 
     def _fit_themes(self, passages: list[Passage], vectors: np.ndarray, stage: StageCallback) -> dict:
         """themes.json for these passages: a full :class:`~explorer.themes.ThemeModel` fit."""
-        return fit_themes(passages, vectors, self.embedder, self.settings.random_state, stage=stage)
+        return fit_themes(passages, vectors, self.embedder.encode, self.settings.random_state, stage=stage)
 
     def refresh_themes(self, on_stage: StageCallback | None = None) -> bool:
         """Refit stale themes over the index as it is; everything else is written back unchanged.

@@ -99,3 +99,38 @@ def test_the_app_takes_the_explorer_preloaded_at_server_start(seed_index_dir, tm
         assert shared.ask(QUESTIONS[1], k=3)[0].passage.article_id.startswith("2010-iranian-forces")
     finally:
         state._shared_for.clear()
+
+
+def test_finer_themes_are_fitted_without_keeping_other_sessions_waiting(seed_index_dir, real_embedder, monkeypatch):
+    """A reader asking for more themes than the build made waits for the refit; a question from
+    another session meanwhile is answered at once, because only the refit's calls into the model
+    take the shared lock. Afterwards the finer themes are there without a second fit."""
+    import explorer.explorer as facade
+
+    explorer = Explorer(Settings(index_dir=seed_index_dir), embedder=real_embedder)
+    shared = SharedExplorer(explorer)
+    finer = shared.theme_count() + 3
+    fitting, release = threading.Event(), threading.Event()
+    real_fit, fits = facade.fit_themes, []
+
+    def slow_fit(*args, **kwargs):
+        fits.append(args[-1])
+        fitting.set()
+        assert release.wait(30)
+        return real_fit(*args, **kwargs)
+
+    monkeypatch.setattr(facade, "fit_themes", slow_fit)
+    reader = threading.Thread(target=shared.prepare_themes, args=(finer,))
+    reader.start()
+    assert fitting.wait(30)
+    answered = []
+    other = threading.Thread(target=lambda: answered.append(shared.ask(QUESTIONS[0], k=3)))
+    other.start()
+    other.join(30)
+    assert answered and len(answered[0]) == 3  # answered while the refit was still running
+    release.set()
+    reader.join(60)
+    assert not reader.is_alive() and fits == [finer]
+    themes = shared.themes(finer)  # found, not fitted again
+    assert fits == [finer] and len([t for t in themes if t.theme_id >= 0]) > shared.theme_count()
+    assert explorer.finer_themes_fit(finer) is None and explorer.finer_themes_fit(2) is None

@@ -37,6 +37,7 @@ class SharedExplorer:
     def __init__(self, explorer: Explorer) -> None:
         self._explorer = explorer
         self._lock = threading.RLock()
+        self._fitting = threading.Lock()
         self._manifest_mtime: float | None = None
 
     def __getattr__(self, name: str) -> Any:
@@ -58,6 +59,17 @@ class SharedExplorer:
     @property
     def index_dir(self) -> Path:
         return self._explorer.index_dir
+
+    def prepare_themes(self, n_themes: int) -> None:
+        """Fit finer themes than the build made (:meth:`Explorer.finer_themes_fit`) without holding
+        the lock through the fit: other sessions keep asking questions meanwhile (a fit takes about
+        2 s at 10k passages), and only its calls into the model take the lock. Later calls of
+        :meth:`themes` with this number find the result at once."""
+        with self._fitting:  # one fit at a time: two sessions asking for the same number share it
+            with self._lock:
+                fit = self._explorer.finer_themes_fit(n_themes)
+            if fit is not None:
+                fit(self._lock)
 
     def version(self) -> str:
         """The generation of the loaded index: cache keys change when the index does."""

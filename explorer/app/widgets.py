@@ -103,7 +103,7 @@ def article_label(articles: dict[str, dict], article_id: str) -> str:
 
 FINER_THEMES_UP_TO = 50_000
 """Passages up to which the slider offers more themes than the build made: those are fitted again while
-the reader waits (about 2 s at 10k passages, bench/themes_bench.py), and every session waits with them."""
+the reader waits (about 2 s at 10k passages, bench/themes_bench.py; other sessions go on meanwhile)."""
 
 
 def theme_level(shared: SharedExplorer) -> int | None:
@@ -134,7 +134,7 @@ def theme_level(shared: SharedExplorer) -> int | None:
         return None
     if count > built:
         with st.spinner(f"Finding {count} themes..."):
-            shared.themes(count)  # kept in memory: the page's own calls are instant after this
+            shared.prepare_themes(count)  # other sessions are not kept waiting; the page's own calls are instant
     return count
 
 
