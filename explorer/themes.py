@@ -46,6 +46,7 @@ from explorer.keyphrase_rerank import (
     Encode,
     PhraseVectors,
     centroid,
+    contrast,
     defining_phrase,
     label_candidates,
     rerank,
@@ -261,10 +262,15 @@ class ThemeModel:
             return keywords, close, far
         vectors = PhraseVectors(self.encode)
         vectors.add([term for scored in candidates.values() for term, _ in scored])
+        unit = embeddings / np.maximum(np.linalg.norm(embeddings, axis=1, keepdims=True), 1e-12)
+        total = unit.sum(axis=0, dtype=np.float64)
         for node, scored in candidates.items():
             terms = [term for term, _ in scored]
             centre = centroid(embeddings, rows[node])
-            ranked = rerank(terms, [s for _, s in scored], centre, vectors(terms))[: self.top_n_keywords]
+            # Ordered by what sets the theme apart; admitted to the label by closeness to its meaning.
+            apart = contrast(unit, total, rows[node])
+            ranked = rerank(terms, [s for _, s in scored], centre, vectors(terms), rank_towards=apart)
+            ranked = ranked[: self.top_n_keywords]
             defining = defining_phrase(scored, best_held[node], len(rows[node]))
             close[node], far[node] = label_candidates(ranked, defining)
             # The label's phrases lead the keywords, in the label's order.

@@ -29,7 +29,11 @@ def test_seed_themes_are_readable_and_recur_across_articles(seed_explorer):
     assert any(len(t.article_ids) >= 3 for t in militia)
 
 
-GENERIC_WORDS = {"source", "desire", "involved", "central", "provide", "support", "activities"}
+GENERIC_WORDS = {"source", "desire", "involved", "central", "provide", "activities"}
+"""Words that won c-TF-IDF on the seed corpus by sitting in a few of a theme's passages, and name nothing.
+("support" left this list when labels came to be ranked by what sets a theme apart: in the theme about
+Iran backing Iraq's Shia forces it is what the passages say, "increase its military support for Iraq's
+Shia", "despite its pledge to support Iraq's stabilization, Iran trained, funded... Shia militant groups".)"""
 
 
 def test_seed_labels_name_what_themes_are_about_not_generic_words(seed_explorer):

@@ -1,6 +1,6 @@
 import numpy as np
 
-from explorer.keyphrase_rerank import PhraseVectors, centroid, defining_phrase, label_candidates, rerank
+from explorer.keyphrase_rerank import PhraseVectors, centroid, contrast, defining_phrase, label_candidates, rerank
 from explorer.themes import ThemeModel
 from tests.test_themes import clustered_data
 
@@ -20,6 +20,26 @@ def test_a_phrase_close_to_the_theme_overtakes_a_generic_word_with_a_higher_ctfi
     assert [t for t, _ in rerank(candidates, scores, THEME, vectors, meaning_weight=0.0)] == candidates
     close, far = label_candidates(rerank(candidates, scores, THEME, vectors))
     assert close == ["kataib hezbollah", "militias"] and set(far) == {"source", "involved"}
+
+
+def test_phrases_are_ordered_by_what_sets_the_theme_apart_and_admitted_by_closeness_to_it():
+    """In a collection on one subject every centroid lies near the subject: ranked by the centroid,
+    the subject's word leads; ranked by the contrast with the other passages, the theme's own name
+    does. The cosines reported (which admit a phrase to the label) stay those to the centroid."""
+    subject, own, other = np.eye(3)
+    passages = np.array([subject + 0.4 * own, subject + 0.5 * own, subject + 0.4 * other, subject + 0.5 * other])
+    unit = passages / np.linalg.norm(passages, axis=1, keepdims=True)
+    rows = np.array([0, 1])
+    centre, apart = centroid(passages, rows), contrast(unit, unit.sum(axis=0), rows)
+    assert np.argmax(centre) == 0 and np.argmax(apart) == 1  # centroid: the subject; contrast: its own axis
+    candidates, scores, vectors = ["isis", "kataib hezbollah"], [0.34, 0.34], np.array([subject, own])
+    assert [t for t, _ in rerank(candidates, scores, centre, vectors)] == ["isis", "kataib hezbollah"]
+    ranked = rerank(candidates, scores, centre, vectors, rank_towards=apart)
+    assert [t for t, _ in ranked] == ["kataib hezbollah", "isis"]
+    assert dict(ranked)["isis"] == float(subject @ centre)
+    # With no other passages (the hierarchy's root) the contrast is the centroid.
+    everything = np.arange(4)
+    assert np.allclose(contrast(unit, unit.sum(axis=0), everything), centroid(passages, everything))
 
 
 def test_a_phrase_held_by_most_of_a_theme_leads_its_label_even_if_the_model_places_it_farther():
