@@ -5,9 +5,11 @@ theme's passages and rarely elsewhere, so generic words ("source", "desire",
 "involved", "provide") can outrank the names that carry the theme. c-TF-IDF
 still *proposes* the candidates (its top :data:`CANDIDATES`, stop words and
 near-duplicates already gone), but the order mixes its score with how close
-each phrase's embedding lies to the theme's centroid (the mean of its passage
-embeddings, same model): "Kataib Hezbollah" and "militias" lie near a theme
-about proxy militias, "source" lies near nothing in particular.
+each phrase's embedding lies to what sets the theme apart (its :func:`contrast`
+with the other passages, same model): "Kataib Hezbollah" and "militias" lie
+that way from a theme about proxy militias, "source" lies near nothing in
+particular. To stand in the label, a phrase must also lie near the theme's
+centroid (the mean of its passage embeddings; :func:`label_candidates`).
 
 Both scores are scaled to [0, 1] within a theme's candidates before mixing, so
 :data:`MEANING_WEIGHT` means the same on every theme. Sorting is stable on the

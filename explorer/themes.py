@@ -83,8 +83,10 @@ class ThemeModel:
     top_n_keywords: keywords kept per theme.
     random_state: seed for every randomised step.
     encode: the embedding model's texts -> vectors function (the one that embedded the
-        passages); with it, each theme's top c-TF-IDF keyphrases are reranked by cosine to the
-        theme's centroid, so names that carry the theme beat generic words. ``None``: c-TF-IDF order.
+        passages); with it, each theme's top c-TF-IDF keyphrases are reranked by cosine to what
+        sets the theme apart from the other passages, and only those near its centroid label it,
+        so names that carry the theme beat generic words and the collection's subject. ``None``:
+        c-TF-IDF order.
     """
 
     def __init__(
