@@ -412,7 +412,7 @@ def make_label(keywords: Sequence[str], texts: Sequence[str], parts: int = 3, fa
     if not keywords and not fallback:
         return "miscellaneous"
     candidates = [*keywords, *fallback]
-    runs = word_runs(texts)
+    runs = word_runs(texts, {keyword for keyword in candidates if " " not in keyword})
     chosen: list[str] = []
     used: set[str] = set()
     for keyword in candidates:
@@ -431,14 +431,16 @@ def make_label(keywords: Sequence[str], texts: Sequence[str], parts: int = 3, fa
     return ", ".join(forms[k] for k in chosen)
 
 
-def word_runs(texts: Sequence[str]) -> dict[str, list[list[str]]]:
-    """Each word of ``texts`` -> for each place it occurs, the runs of two or three words that start
-    there (no stop word or punctuation inside): what :func:`leads_into` reads, made once per label."""
+def word_runs(texts: Sequence[str], words_wanted: Container[str]) -> dict[str, list[list[str]]]:
+    """Each of ``words_wanted`` found in ``texts`` -> for each place it occurs, the runs of two or three
+    words that start there (no stop word or punctuation inside): what :func:`leads_into` reads, made
+    once per label, and only for its single-word candidates (labelling runs for every theme and
+    hierarchy node, inside the fit)."""
     runs: dict[str, list[list[str]]] = {}
     for text in texts:
         starting: dict[int, list[str]] = {}
         words: list[tuple[str, int]] = []
-        for phrase, start, _ in _phrases_with_spans(text):
+        for phrase, start, _ in _phrases_with_spans(text, words_wanted):
             if " " in phrase:
                 starting.setdefault(start, []).append(phrase)
             else:
