@@ -338,26 +338,30 @@ class Explorer:
     def theme_count(self) -> int:
         """How many themes the build made: :meth:`themes` with a smaller ``n_themes`` merges them, with a
         larger one fits finer themes."""
-        from explorer.theme_payload import theme_count
-
-        return theme_count(self._loaded().index.themes)
+        return self._built_count(self._loaded())
 
     def _themes_payload(self, state: _LoadedIndex, n_themes: int | None) -> tuple[dict, int | None]:
         """(the payload holding themes at ``n_themes``, the hierarchy cut to apply to it, or None)."""
         if n_themes is None:
             return state.index.themes, None
-        n_themes = _checked_theme_count(n_themes)
+        finer = self._finer_count(state, n_themes)
+        if finer is None:
+            return state.index.themes, (n_themes if n_themes < self._built_count(state) else None)
+        if finer not in state.finer_themes:
+            self._finer_fit(state, finer)()
+        return state.finer_themes[finer], None
+
+    @staticmethod
+    def _built_count(state: _LoadedIndex) -> int:
         from explorer.theme_payload import theme_count
 
-        built = theme_count(state.index.themes)
-        if n_themes <= built:
-            return state.index.themes, (None if n_themes == built else n_themes)
-        n_themes = min(n_themes, len(state.index.passages))
-        if n_themes <= built:
-            return state.index.themes, None
-        if n_themes not in state.finer_themes:
-            self._finer_fit(state, n_themes)()
-        return state.finer_themes[n_themes], None
+        return theme_count(state.index.themes)
+
+    def _finer_count(self, state: _LoadedIndex, n_themes: int) -> int | None:
+        """The number of themes to fit for a request of ``n_themes`` (at most one per passage), or None
+        when the build's themes or a cut of their hierarchy answer it."""
+        finer = min(_checked_theme_count(n_themes), len(state.index.passages))
+        return finer if finer > self._built_count(state) else None
 
     def finer_themes_fit(self, n_themes: int) -> Callable[[AbstractContextManager | None], None] | None:
         """The refit that :meth:`themes` would run for ``n_themes``, as a function to call later, or
@@ -367,13 +371,11 @@ class Explorer:
         only reads the loaded index, so it can run outside that lock, taking the lock it is given
         around each call into the model; the result is kept where :meth:`themes` finds it.
         """
-        from explorer.theme_payload import theme_count
-
         state = self._loaded()
-        n_themes = min(_checked_theme_count(n_themes), len(state.index.passages))
-        if n_themes <= theme_count(state.index.themes) or n_themes in state.finer_themes:
+        finer = self._finer_count(state, n_themes)
+        if finer is None or finer in state.finer_themes:
             return None
-        return self._finer_fit(state, n_themes)
+        return self._finer_fit(state, finer)
 
     def _finer_fit(self, state: _LoadedIndex, n_themes: int) -> Callable[[AbstractContextManager | None], None]:
         index = state.index
