@@ -408,11 +408,13 @@ def _best_form(keyword: str, counts: Counter) -> str:
 def make_label(keywords: Sequence[str], texts: Sequence[str], parts: int = 3, fallback: Sequence[str] = ()) -> str:
     """A short label: up to ``parts`` keyphrases that share no word, as the articles write them;
     ``fallback`` keyphrases are used only to reach two. A word that ``texts`` only ever write at
-    the start of another candidate's name gives way to it (:func:`leads_into`)."""
+    the start of another candidate's name gives way to it (:func:`leads_into`), and a phrase that is
+    part of a candidate acronym's written-out name gives way to the acronym (:func:`spelled_out_names`)."""
     if not keywords and not fallback:
         return "miscellaneous"
     candidates = [*keywords, *fallback]
     runs = word_runs(texts, {keyword for keyword in candidates if " " not in keyword})
+    names = spelled_out_names(texts, [keyword for keyword in candidates if " " not in keyword])
     chosen: list[str] = []
     used: set[str] = set()
     for keyword in candidates:
@@ -420,6 +422,8 @@ def make_label(keywords: Sequence[str], texts: Sequence[str], parts: int = 3, fa
         if stems & used:
             continue
         if any(other != keyword and leads_into(keyword, other, runs) for other in candidates):
+            continue
+        if " " in keyword and any(_within(keyword, name) for name in names):
             continue
         if len(chosen) >= 2 and keyword not in keywords:
             break
@@ -429,6 +433,46 @@ def make_label(keywords: Sequence[str], texts: Sequence[str], parts: int = 3, fa
             break
     forms = surface_forms(chosen, texts)
     return ", ".join(forms[k] for k in chosen)
+
+
+MAX_ACRONYM_LETTERS = 6
+_ACRONYM = re.compile(
+    rf"(?<![\w.])(?:[A-Z]{{2,{MAX_ACRONYM_LETTERS}}}|(?:[A-Z]\.){{2,{MAX_ACRONYM_LETTERS}}})(?![\w.])"
+)
+_NAME_GAP = r"(?:(?:[ \t]+[a-z]{1,3})*[ \t]+|[ \t]*-[ \t]*)"
+
+
+def spelled_out_names(texts: Sequence[str], words: Iterable[str]) -> list[str]:
+    """The full names, in lower case, that ``texts`` give for those of ``words`` they write as an acronym:
+    "islamic revolutionary guard corps" for "IRGC", "united states" for "U.S.".
+
+    A name is a run of capitalised words whose initials spell the acronym, with short lower-case
+    words allowed between ("Islamic State of Iraq and the Levant" for ISIL). The label then shows
+    the acronym and leaves out a phrase that is part of its name ("Guard Corps" beside "IRGC"): to a
+    reader that is one name twice, though no stem or word of the two is shared.
+    """
+    letters_of = {}
+    for word in words:
+        letters = word.replace(".", "")
+        if 2 <= len(letters) <= MAX_ACRONYM_LETTERS and letters.isalpha():
+            letters_of[word] = letters
+    if not letters_of:
+        return []
+    joined = "\n".join(texts)
+    written = set(_ACRONYM.findall(joined))
+    names: list[str] = []
+    for word, letters in letters_of.items():
+        if word.upper() not in written:
+            continue  # the texts never write this word as an acronym
+        name = _NAME_GAP.join(rf"{letter.upper()}[\w'’]*" for letter in letters)
+        for match in re.finditer(rf"(?<![\w'’-]){name}(?![\w'’-])", joined):
+            names.append(" ".join(_PHRASE_GAP.split(match.group().lower())))
+    return names
+
+
+def _within(phrase: str, name: str) -> bool:
+    """True when ``phrase``'s words stand side by side in ``name`` (both in lower case)."""
+    return f" {name} ".find(f" {phrase} ") >= 0
 
 
 def word_runs(texts: Sequence[str], words_wanted: Container[str]) -> dict[str, list[list[str]]]:

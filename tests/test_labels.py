@@ -9,6 +9,7 @@ from explorer.labels import (
     deduplicate_keywords,
     keyphrases,
     make_label,
+    spelled_out_names,
     surface_forms,
 )
 
@@ -83,6 +84,26 @@ def test_a_word_that_only_opens_another_label_name_gives_way_to_it():
     assert make_label(["kataib hezbollah", "abu", "al-muhandis"], alone) == "Kataib Hezbollah, Abu, al-Muhandis"
     sport = ["Federer and Nadal met in the final.", "Nadal beat Federer.", "Chelsea v Arsenal ended level."]
     assert make_label(["federer", "nadal", "chelsea", "arsenal"], sport, parts=4) == "Federer, Nadal, Chelsea, Arsenal"
+
+
+def test_a_phrase_inside_an_acronyms_written_out_name_gives_way_to_the_acronym():
+    """ "Guard Corps" beside "IRGC" names one thing twice, when the texts write IRGC out in full."""
+    texts = [
+        "The Islamic Revolutionary Guard Corps (IRGC) offered training.",
+        "IRGC officers told Reda about the armed forces.",
+        "Reda said the Guard Corps was ready.",
+    ]
+    assert spelled_out_names(texts, ["irgc", "reda"]) == ["islamic revolutionary guard corps"]
+    assert make_label(["reda", "guard corps", "irgc", "armed forces"], texts) == "Reda, IRGC, armed forces"
+    # Short words may stand inside a name, and dotted initials count: ISIL, U.S.
+    more = ["Islamic State of Iraq and the Levant (ISIL) fighters.", "U.S. troops and United States officials."]
+    assert spelled_out_names(more, ["isil", "u.s."]) == ["islamic state of iraq and the levant", "united states"]
+    # Without the written-out name, or with "irgc" never written as an acronym, both stay.
+    assert make_label(["reda", "guard corps", "irgc"], texts[1:]) == "Reda, Guard Corps, IRGC"
+    lower = [text.replace("IRGC", "Irgc") for text in texts]
+    assert spelled_out_names(lower, ["irgc"]) == []
+    # A phrase that only shares initials with an acronym is not part of its name.
+    assert make_label(["prime minister", "pmf"], ["The PMF met the prime minister."]) == "prime minister, PMF"
 
 
 def test_a_word_gives_way_to_the_phrase_it_lives_in():
