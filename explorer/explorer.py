@@ -31,6 +31,9 @@ MAX_K = 1000
 HIGHLIGHT_BY_MEANING = 5
 """Hits whose highlight is chosen by sentence embeddings; later ones use shared words (cheaper)."""
 
+THEME_VIEWS_KEPT = 8
+"""Theme views (level x outliers assigned) kept per loaded index: the ones a user switches between."""
+
 
 @dataclass
 class ThemeArticleMatrix:
@@ -63,9 +66,13 @@ class _LoadedIndex:
     index: store.StoredIndex
     article_ids: np.ndarray
     rows: dict[str, int]
-    themes: list[Theme] | None = None
     finer_themes: dict[int, dict] = field(default_factory=dict)
     """themes.json-like payloads fitted on request for more themes than the build made, by count."""
+    theme_views: dict[tuple, list[Theme]] = field(default_factory=dict)
+    """:meth:`Explorer.themes` answers by (fitted count or None, hierarchy cut, outliers assigned), the
+    latest :data:`THEME_VIEWS_KEPT`: a Themes page asks for one view several times per render, and
+    assigning outliers reads every vector."""
+    views_lock: threading.Lock = field(default_factory=threading.Lock)
 
     @classmethod
     def of(cls, index: store.StoredIndex) -> _LoadedIndex:
@@ -329,11 +336,15 @@ class Explorer:
 
         state = self._loaded()
         payload, cut = self._themes_payload(state, n_themes)
-        if payload is state.index.themes and cut is None and not assign_outliers:
-            if state.themes is None:
-                state.themes = themes_from_payload(payload, state.index.passages, state.index.vectors)
-            return state.themes
-        return themes_from_payload(payload, state.index.passages, state.index.vectors, cut, assign_outliers)
+        key = (None if n_themes is None else self._finer_count(state, n_themes), cut, assign_outliers)
+        themes = state.theme_views.get(key)
+        if themes is None:
+            themes = themes_from_payload(payload, state.index.passages, state.index.vectors, cut, assign_outliers)
+            with state.views_lock:
+                state.theme_views[key] = themes
+                while len(state.theme_views) > THEME_VIEWS_KEPT:
+                    del state.theme_views[next(iter(state.theme_views))]
+        return themes
 
     def theme_count(self) -> int:
         """How many themes the build made: :meth:`themes` with a smaller ``n_themes`` merges them, with a

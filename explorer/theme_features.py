@@ -47,6 +47,25 @@ ROWS_PER_STEP = 16_384
 """Rows handled at a time by the in-place steps below, so their temporaries stay a few tens of MB."""
 
 
+def group_sums(matrix: np.ndarray, rows: np.ndarray, group_of_row: np.ndarray, n_groups: int) -> np.ndarray:
+    """Per group, the float64 sum of ``matrix[rows]``, where ``rows[i]`` belongs to group ``group_of_row[i]``.
+
+    A one-hot sparse matrix times :data:`ROWS_PER_STEP` rows at a time, each group's rows added in
+    order as ``np.add.at`` does (the same sums while a group's rows fit in one step). ``np.add.at``
+    took 4.4 s for 300k passages of 384 dimensions (unbuffered, one row at a time), and
+    ``matrix[rows]`` in one go would copy the matrix (1.5 GB at 1M passages).
+    """
+    sums = np.zeros((n_groups, matrix.shape[1]), dtype=np.float64)
+    for start in range(0, len(rows), ROWS_PER_STEP):
+        chunk = rows[start : start + ROWS_PER_STEP]
+        one_hot = sparse.csr_matrix(
+            (np.ones(len(chunk)), (group_of_row[start : start + ROWS_PER_STEP], np.arange(len(chunk)))),
+            shape=(n_groups, len(chunk)),
+        )
+        sums += one_hot @ np.asarray(matrix[chunk], dtype=np.float64)
+    return sums
+
+
 def _unit_rows_in_place(matrix: np.ndarray) -> np.ndarray:
     """:func:`unit_rows` without a copy, the same values (each row's norm does not depend on the
     others): the feature blocks are passages x hundreds of floats, a gigabyte per copy at 300k."""
@@ -70,8 +89,7 @@ def subtract_article_means(
     when ``in_place``, for an array the caller owns)."""
     if inverse is None or weight <= 0:
         return matrix
-    sums = np.zeros((inverse.max() + 1, matrix.shape[1]), dtype=np.float64)
-    np.add.at(sums, inverse, matrix)
+    sums = group_sums(matrix, np.arange(len(matrix)), inverse, int(inverse.max()) + 1)
     means = sums / np.bincount(inverse)[:, None]
     if not in_place:
         return matrix - weight * means[inverse]

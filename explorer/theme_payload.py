@@ -34,7 +34,7 @@ def themes_payload(model: ThemeModel, passages: Sequence[Passage]) -> dict:
             {
                 "theme_id": theme,
                 "label": model.label_texts_[theme],
-                "keywords": model.keywords_[theme],
+                "keywords": model.keyword_texts_[theme],
                 "representative_ids": [ids[row] for row in model.representatives_[theme]],
             }
             for theme in sorted(model.keywords_)
@@ -44,7 +44,7 @@ def themes_payload(model: ThemeModel, passages: Sequence[Passage]) -> dict:
                 "node_id": k + step,
                 "children": [int(a), int(b)],
                 "label": model.node_labels_[k + step],
-                "keywords": model.node_keywords_[k + step],
+                "keywords": model.node_keyword_texts_[k + step],
             }
             for step, (a, b) in enumerate(model.merges_)
         ],

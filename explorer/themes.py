@@ -51,7 +51,7 @@ from explorer.keyphrase_rerank import (
     label_candidates,
     rerank,
 )
-from explorer.labels import Vocabulary, ctfidf_scores, make_label, scored_keywords
+from explorer.labels import Vocabulary, ctfidf_scores, make_label, scored_keywords, surface_forms
 from explorer.projection import theme_map
 from explorer.theme_features import check_reduction, theme_features
 from explorer.theme_payload import REPRESENTATIVES
@@ -118,8 +118,9 @@ class ThemeModel:
         article-wide stop words; without them every passage counts as its own article.
 
         Results: ``labels_`` (theme per passage, -1 unassigned), ``n_themes_``,
-        ``keywords_``, ``label_texts_``, ``representatives_`` (rows),
-        ``merges_`` / ``node_keywords_`` / ``node_labels_`` (the hierarchy),
+        ``keywords_`` (lower case, as counted), ``keyword_texts_`` (the same, as the articles spell
+        them), ``label_texts_``, ``representatives_`` (rows), ``merges_`` / ``node_keywords_`` /
+        ``node_keyword_texts_`` / ``node_labels_`` (the hierarchy),
         ``coordinates_`` (2D map), ``centring_weight_``.
         """
         from threadpoolctl import threadpool_limits
@@ -171,8 +172,8 @@ class ThemeModel:
         self.labels_ = np.zeros(0, dtype=int)
         self.coordinates_ = np.zeros((0, 2), dtype=np.float32)
         self.tree_ = ThemeTree(np.zeros(0, dtype=int), [], [])
-        self.keywords_, self.label_texts_, self.representatives_ = {}, {}, {}
-        self.merges_, self.node_keywords_, self.node_labels_ = [], {}, {}
+        self.keywords_, self.keyword_texts_, self.label_texts_, self.representatives_ = {}, {}, {}, {}
+        self.merges_, self.node_keywords_, self.node_keyword_texts_, self.node_labels_ = [], {}, {}, {}
         self.n_themes_, self.n_samples_, self.centring_weight_ = 0, 0, 0.0
         self.min_theme_size_ = self.min_theme_size or default_min_size(0)
         return self
@@ -231,17 +232,20 @@ class ThemeModel:
             for node, scored in candidates.items()
         }
         keywords, close, far = self._rerank(candidates, embeddings, node_rows, best_held)
-        labels_of = {
-            node: make_label(close[node], _texts_with(vocabulary, texts, node_rows[node], words), fallback=far[node])
-            for node, words in keywords.items()
-        }
+        labels_of, spelled = {}, {}
+        for node, words in keywords.items():
+            sample = _texts_with(vocabulary, texts, node_rows[node], words)
+            labels_of[node] = make_label(close[node], sample, fallback=far[node])
+            spelled[node] = list(surface_forms(words, sample).values())
         leaves = [int(leaf) for leaf in np.flatnonzero(live)]
         self.keywords_: dict[int, list[str]] = {leaf: keywords[leaf] for leaf in leaves}
+        self.keyword_texts_: dict[int, list[str]] = {leaf: spelled[leaf] for leaf in leaves}
         self.label_texts_: dict[int, str] = {leaf: labels_of[leaf] for leaf in leaves}
         self._representative_rows = {leaf: _nearest_to_centre(features, members[leaf]) for leaf in leaves}
         self.n_themes_ = len(self.keywords_)
         nodes = range(k, k + len(tree.merges))
         self.node_keywords_: dict[int, list[str]] = {node: keywords[node] for node in nodes}
+        self.node_keyword_texts_: dict[int, list[str]] = {node: spelled[node] for node in nodes}
         self.node_labels_: dict[int, str] = {node: labels_of[node] for node in nodes}
 
     def _rerank(
@@ -295,22 +299,28 @@ def _renumber_by_size(labels: np.ndarray, tree: ThemeTree) -> tuple[np.ndarray, 
 
 
 SPELLING_SAMPLE = 12
-"""Passages per keyword read to find how the articles spell it: plenty to find the usual form."""
+"""Passages per label candidate read to find how the articles spell it: plenty to find the usual form."""
+
+KEYWORD_SPELLING_SAMPLE = 4
+"""Passages read per keyword beyond the label's candidates: enough to tell "IRGC" from "irgc"."""
 
 
 def _texts_with(vocabulary: Vocabulary, texts: list[str], rows: np.ndarray, keywords: list[str]) -> list[str]:
-    """A few of ``rows``' passages containing each label keyword, to read its spelling from."""
+    """A few of ``rows``' passages containing each keyword, to read its spelling from: up to
+    :data:`SPELLING_SAMPLE` for the first four (the label's candidates), :data:`KEYWORD_SPELLING_SAMPLE`
+    for the rest (shown only in the keyword list)."""
     column = vocabulary.column_of
     member = np.zeros(vocabulary.matrix.shape[0], dtype=bool)
     member[rows] = True
     chosen: set[int] = set()
     by_term = vocabulary.columns
-    for keyword in keywords[:4]:
+    for position, keyword in enumerate(keywords):
         j = column.get(keyword)
         if j is None:
             continue
         having = by_term.indices[by_term.indptr[j] : by_term.indptr[j + 1]]
-        chosen.update(having[member[having]][:SPELLING_SAMPLE].tolist())
+        sample = SPELLING_SAMPLE if position < 4 else KEYWORD_SPELLING_SAMPLE
+        chosen.update(having[member[having]][:sample].tolist())
     return [texts[i] for i in sorted(chosen)]
 
 

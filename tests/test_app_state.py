@@ -94,7 +94,7 @@ def test_the_app_takes_the_explorer_preloaded_at_server_start(seed_index_dir, tm
     try:
         loaded = shared._explorer
         # The first page finds the model, the index and its themes loaded, and the preload handed over once.
-        assert loaded._embedder is not None and loaded._state is not None and loaded._state.themes is not None
+        assert loaded._embedder is not None and loaded._state is not None and loaded._state.theme_views
         assert state._key(settings) not in state._preloaded
         assert shared.ask(QUESTIONS[1], k=3)[0].passage.article_id.startswith("2010-iranian-forces")
     finally:

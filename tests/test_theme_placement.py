@@ -2,9 +2,11 @@
 
 import numpy as np
 
+import explorer.theme_features as theme_features
 from explorer import store
 from explorer.explorer import PLACE
 from explorer.records import Passage
+from explorer.theme_features import group_sums
 from explorer.theme_placement import nearest_positions, nearest_theme, place_passages
 
 from .conftest import write_articles
@@ -26,6 +28,20 @@ def test_a_new_passage_joins_the_theme_whose_centre_is_nearest():
     new = np.array([[0.2, 1.0], [1.0, 0.05]], dtype=np.float32)
     assert nearest_theme(new, previous, themes).tolist() == [1, 0]
     assert nearest_theme(new, previous, np.full(5, -1)).tolist() == [-1, -1]
+
+
+def test_group_sums_add_every_member_row_once_across_slices(monkeypatch):
+    """Summed a slice of rows at a time (no copy of the whole matrix), and the same as adding row by row."""
+    monkeypatch.setattr(theme_features, "ROWS_PER_STEP", 7)  # slices that cut through themes
+    rng = np.random.default_rng(0)
+    vectors = rng.standard_normal((50, 4)).astype(np.float32)
+    theme_of = rng.integers(-1, 3, 50)
+    rows = np.flatnonzero(theme_of >= 0)
+    expected = np.zeros((3, 4))
+    np.add.at(expected, theme_of[rows], vectors[rows].astype(np.float64))
+    np.testing.assert_allclose(group_sums(vectors, rows, theme_of[rows], 3), expected, rtol=1e-12)
+    centres = expected / np.linalg.norm(expected, axis=1, keepdims=True)
+    assert nearest_theme(vectors, vectors, theme_of).tolist() == np.argmax(vectors @ centres.T, axis=1).tolist()
 
 
 def test_a_new_passage_lands_among_its_nearest_passages_on_the_map():

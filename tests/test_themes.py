@@ -40,6 +40,22 @@ def test_finds_the_planted_groups_with_matching_labels():
     assert model.centring_weight_ == 0.0  # distinct subjects: articles are left as they are
 
 
+def test_keywords_are_shown_as_the_articles_spell_them():
+    """``keywords_`` are counted in lower case; the payload shows ``keyword_texts_``, the articles' spelling
+    ("NASA", "Apollo"), keyword for keyword, for every theme and hierarchy node."""
+    vectors, texts, articles = clustered_data()
+    texts = [text.replace("booster", "NASA booster").replace("orbit", "Apollo orbit") for text in texts]
+    model = ThemeModel(n_themes=3, random_state=0).fit(vectors, texts, articles)
+    rocket = next(t for t, words in model.keywords_.items() if "launch" in words)
+    shown = dict(zip(model.keywords_[rocket], model.keyword_texts_[rocket], strict=True))
+    assert shown["launch"] == "launch" and shown["nasa booster"] == "NASA booster"
+    assert shown["rocket apollo orbit"] == "rocket Apollo orbit"
+    for node, words in model.node_keywords_.items():
+        assert [w.lower() for w in model.node_keyword_texts_[node]] == words
+    payload = themes_payload(model, [Passage(f"a:{i}", "a", "t", text, 0, 1) for i, text in enumerate(texts)])
+    assert "NASA booster" in next(t["keywords"] for t in payload["themes"] if t["theme_id"] == rocket)
+
+
 def test_same_input_same_themes_labels_and_map_even_when_shuffled():
     vectors, texts, articles = clustered_data(groups=4)
     first = ThemeModel(random_state=0).fit(vectors, texts, articles)
@@ -47,6 +63,7 @@ def test_same_input_same_themes_labels_and_map_even_when_shuffled():
     second = ThemeModel(random_state=0).fit(vectors[order], [texts[i] for i in order], [articles[i] for i in order])
     assert np.array_equal(first.labels_[order], second.labels_)
     assert first.label_texts_ == second.label_texts_ and first.keywords_ == second.keywords_
+    assert first.keyword_texts_ == second.keyword_texts_
     assert first.node_labels_ == second.node_labels_ and first.merges_ == second.merges_
     assert np.allclose(first.coordinates_[order], second.coordinates_, atol=1e-5)
     assert {t: [order.tolist().index(r) for r in rows] for t, rows in first.representatives_.items()} == (
