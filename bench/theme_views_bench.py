@@ -1,6 +1,6 @@
 """What one Themes-page view costs at scale, and theme centres summed two ways, side by side.
 
-    .venv/bin/python bench/theme_views_bench.py                    # 100k, 300k and 1M passages; writes docs/BENCHMARKS.md
+    .venv/bin/python bench/theme_views_bench.py      # 100k, 300k and 1M passages; writes docs/BENCHMARKS.md
     .venv/bin/python bench/theme_views_bench.py --sizes 30000 --no-write
 
 A view is :func:`explorer.theme_payload.themes_from_payload` at one level of the hierarchy, with or

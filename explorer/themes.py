@@ -307,8 +307,8 @@ KEYWORD_SPELLING_SAMPLE = 4
 
 def _texts_with(vocabulary: Vocabulary, texts: list[str], rows: np.ndarray, keywords: list[str]) -> list[str]:
     """A few of ``rows``' passages containing each keyword, to read its spelling from: up to
-    :data:`SPELLING_SAMPLE` for the first four (the label's candidates), :data:`KEYWORD_SPELLING_SAMPLE`
-    for the rest (shown only in the keyword list)."""
+    :data:`SPELLING_SAMPLE` for the first four (most labels are made of them), and
+    :data:`KEYWORD_SPELLING_SAMPLE` for the rest."""
     column = vocabulary.column_of
     member = np.zeros(vocabulary.matrix.shape[0], dtype=bool)
     member[rows] = True
