@@ -57,7 +57,8 @@ class ThemeArticleMatrix:
 
 @dataclass
 class _LoadedIndex:
-    """An index as loaded, with the lookups derived from it; replaced whole, never edited.
+    """An index as loaded, with the lookups derived from it; replaced whole, its index never edited
+    (only the caches of answers derived from it, ``finer_themes`` and ``theme_views``, fill in).
 
     Queries take one reference to it, so a reload by another thread (after a
     build in another app session) cannot mix rows of two indexes in one answer.
