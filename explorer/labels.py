@@ -409,7 +409,8 @@ def make_label(keywords: Sequence[str], texts: Sequence[str], parts: int = 3, fa
     """A short label: up to ``parts`` keyphrases that share no word, as the articles write them;
     ``fallback`` keyphrases are used only to reach two. A word that ``texts`` only ever write at
     the start of another candidate's name gives way to it (:func:`leads_into`), and a phrase that is
-    part of a candidate acronym's written-out name gives way to the acronym (:func:`spelled_out_names`)."""
+    part of a candidate acronym's written-out name gives way to the acronym, which takes the phrase's
+    place (:func:`spelled_out_names`): the label names the thing once, and never drops it."""
     if not keywords and not fallback:
         return "miscellaneous"
     candidates = [*keywords, *fallback]
@@ -417,15 +418,14 @@ def make_label(keywords: Sequence[str], texts: Sequence[str], parts: int = 3, fa
     names = spelled_out_names(texts, [keyword for keyword in candidates if " " not in keyword])
     chosen: list[str] = []
     used: set[str] = set()
-    for keyword in candidates:
+    for candidate in candidates:
+        keyword = _acronym_for(candidate, names) or candidate
         stems = set(_stems(keyword))
         if stems & used:
             continue
         if any(other != keyword and leads_into(keyword, other, runs) for other in candidates):
             continue
-        if " " in keyword and any(_within(keyword, name) for name in names):
-            continue
-        if len(chosen) >= 2 and keyword not in keywords:
+        if len(chosen) >= 2 and candidate not in keywords:
             break
         chosen.append(keyword)
         used |= stems
@@ -442,14 +442,21 @@ _ACRONYM = re.compile(
 _NAME_GAP = r"(?:(?:[ \t]+[a-z]{1,3})*[ \t]+|[ \t]*-[ \t]*)"
 
 
-def spelled_out_names(texts: Sequence[str], words: Iterable[str]) -> list[str]:
-    """The full names, in lower case, that ``texts`` give for those of ``words`` they write as an acronym:
-    "islamic revolutionary guard corps" for "IRGC", "united states" for "U.S.".
+def _acronym_for(phrase: str, names: dict[str, list[str]]) -> str | None:
+    """The acronym whose written-out name holds the multi-word ``phrase``, if any (first one wins)."""
+    if " " not in phrase:
+        return None
+    return next((word for word, written in names.items() if any(_within(phrase, name) for name in written)), None)
+
+
+def spelled_out_names(texts: Sequence[str], words: Iterable[str]) -> dict[str, list[str]]:
+    """The full names, in lower case, that ``texts`` give for those of ``words`` they write as an acronym,
+    by that word: {"irgc": ["islamic revolutionary guard corps"]}, {"u.s.": ["united states"]}.
 
     A name is a run of capitalised words whose initials spell the acronym, with short lower-case
     words allowed between ("Islamic State of Iraq and the Levant" for ISIL). The label then shows
-    the acronym and leaves out a phrase that is part of its name ("Guard Corps" beside "IRGC"): to a
-    reader that is one name twice, though no stem or word of the two is shared.
+    the acronym where a phrase that is part of its name would stand ("Guard Corps" beside "IRGC"):
+    to a reader that is one name twice, though no stem or word of the two is shared.
     """
     letters_of = {}
     for word in words:
@@ -457,16 +464,16 @@ def spelled_out_names(texts: Sequence[str], words: Iterable[str]) -> list[str]:
         if 2 <= len(letters) <= MAX_ACRONYM_LETTERS and letters.isalpha():
             letters_of[word] = letters
     if not letters_of:
-        return []
+        return {}
     joined = "\n".join(texts)
     written = set(_ACRONYM.findall(joined))
-    names: list[str] = []
+    names: dict[str, list[str]] = {}
     for word, letters in letters_of.items():
         if word.upper() not in written:
             continue  # the texts never write this word as an acronym
         name = _NAME_GAP.join(rf"{letter.upper()}[\w'’]*" for letter in letters)
         for match in re.finditer(rf"(?<![\w'’-]){name}(?![\w'’-])", joined):
-            names.append(" ".join(_PHRASE_GAP.split(match.group().lower())))
+            names.setdefault(word, []).append(" ".join(_PHRASE_GAP.split(match.group().lower())))
     return names
 
 

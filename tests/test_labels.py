@@ -93,15 +93,22 @@ def test_a_phrase_inside_an_acronyms_written_out_name_gives_way_to_the_acronym()
         "IRGC officers told Reda about the armed forces.",
         "Reda said the Guard Corps was ready.",
     ]
-    assert spelled_out_names(texts, ["irgc", "reda"]) == ["islamic revolutionary guard corps"]
+    assert spelled_out_names(texts, ["irgc", "reda"]) == {"irgc": ["islamic revolutionary guard corps"]}
     assert make_label(["reda", "guard corps", "irgc", "armed forces"], texts) == "Reda, IRGC, armed forces"
+    # The acronym takes the phrase's place, so the label names the Guard even when the acronym
+    # itself ranks past the last part, or only among the fallback phrases.
+    assert make_label(["guard corps", "reda", "armed forces", "irgc"], texts) == "IRGC, Reda, armed forces"
+    assert make_label(["reda", "armed forces", "guard corps"], texts, fallback=["irgc"]) == "Reda, armed forces, IRGC"
     # Short words may stand inside a name, and dotted initials count: ISIL, U.S.
     more = ["Islamic State of Iraq and the Levant (ISIL) fighters.", "U.S. troops and United States officials."]
-    assert spelled_out_names(more, ["isil", "u.s."]) == ["islamic state of iraq and the levant", "united states"]
+    assert spelled_out_names(more, ["isil", "u.s."]) == {
+        "isil": ["islamic state of iraq and the levant"],
+        "u.s.": ["united states"],
+    }
     # Without the written-out name, or with "irgc" never written as an acronym, both stay.
     assert make_label(["reda", "guard corps", "irgc"], texts[1:]) == "Reda, Guard Corps, IRGC"
     lower = [text.replace("IRGC", "Irgc") for text in texts]
-    assert spelled_out_names(lower, ["irgc"]) == []
+    assert spelled_out_names(lower, ["irgc"]) == {}
     # A phrase that only shares initials with an acronym is not part of its name.
     assert make_label(["prime minister", "pmf"], ["The PMF met the prime minister."]) == "prime minister, PMF"
 
