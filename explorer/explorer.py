@@ -56,6 +56,16 @@ class ThemeArticleMatrix:
 
 
 @dataclass
+class _ThemeView:
+    """One view of the themes: the theme of every passage row and each theme's description
+    (:func:`~explorer.theme_payload.view_assignments`), and the :class:`Theme` list once asked for."""
+
+    assignments: np.ndarray
+    info: dict[int, dict]
+    themes: list[Theme] | None = None
+
+
+@dataclass
 class _LoadedIndex:
     """An index as loaded, with the lookups derived from it; replaced whole, its index never edited
     (only the caches of answers derived from it, ``finer_themes`` and ``theme_views``, fill in).
@@ -69,10 +79,10 @@ class _LoadedIndex:
     rows: dict[str, int]
     finer_themes: dict[int, dict] = field(default_factory=dict)
     """themes.json-like payloads fitted on request for more themes than the build made, by count."""
-    theme_views: dict[tuple, list[Theme]] = field(default_factory=dict)
-    """:meth:`Explorer.themes` answers by (fitted count or None, hierarchy cut, outliers assigned), the
-    latest :data:`THEME_VIEWS_KEPT`: a Themes page asks for one view several times per render, and
-    assigning outliers reads every vector."""
+    theme_views: dict[tuple, _ThemeView] = field(default_factory=dict)
+    """Views of the themes by (fitted count or None, hierarchy cut, outliers assigned), the latest
+    :data:`THEME_VIEWS_KEPT`: a Themes page asks for one view several times per render (list, chart,
+    map colours), and assigning outliers reads every vector."""
     views_lock: threading.Lock = field(default_factory=threading.Lock)
 
     @classmethod
@@ -333,35 +343,47 @@ class Explorer:
         themes further. ``assign_outliers`` puts each unassigned passage in its
         nearest theme instead (same ids, no refit).
         """
-        from explorer.theme_payload import themes_from_payload
+        from explorer.theme_payload import themes_from_assignments
 
         state = self._loaded()
-        payload, cut = self._themes_payload(state, n_themes)
-        key = (None if n_themes is None else self._finer_count(state, n_themes), cut, assign_outliers)
-        themes = state.theme_views.get(key)
-        if themes is None:
-            themes = themes_from_payload(payload, state.index.passages, state.index.vectors, cut, assign_outliers)
+        view = self._theme_view(state, n_themes, assign_outliers)
+        if view.themes is None:
+            view.themes = themes_from_assignments(
+                view.assignments, view.info, state.index.passages, state.index.vectors
+            )
+        return view.themes
+
+    def _theme_view(self, state: _LoadedIndex, n_themes: int | None, assign_outliers: bool) -> _ThemeView:
+        from explorer.theme_payload import view_assignments
+
+        payload, cut, finer = self._themes_payload(state, n_themes)
+        key = (finer, cut, assign_outliers)
+        view = state.theme_views.get(key)
+        if view is None:
+            index = state.index
+            view = _ThemeView(*view_assignments(payload, len(index.passages), index.vectors, cut, assign_outliers))
             with state.views_lock:
-                state.theme_views[key] = themes
+                state.theme_views[key] = view
                 while len(state.theme_views) > THEME_VIEWS_KEPT:
                     del state.theme_views[next(iter(state.theme_views))]
-        return themes
+        return view
 
     def theme_count(self) -> int:
         """How many themes the build made: :meth:`themes` with a smaller ``n_themes`` merges them, with a
         larger one fits finer themes."""
         return self._built_count(self._loaded())
 
-    def _themes_payload(self, state: _LoadedIndex, n_themes: int | None) -> tuple[dict, int | None]:
-        """(the payload holding themes at ``n_themes``, the hierarchy cut to apply to it, or None)."""
+    def _themes_payload(self, state: _LoadedIndex, n_themes: int | None) -> tuple[dict, int | None, int | None]:
+        """(the payload holding themes at ``n_themes``, the hierarchy cut to apply to it or None, the
+        count fitted for it or None when the build's themes answer)."""
         if n_themes is None:
-            return state.index.themes, None
+            return state.index.themes, None, None
         finer = self._finer_count(state, n_themes)
         if finer is None:
-            return state.index.themes, (n_themes if n_themes < self._built_count(state) else None)
+            return state.index.themes, (n_themes if n_themes < self._built_count(state) else None), None
         if finer not in state.finer_themes:
             self._finer_fit(state, finer)()
-        return state.finer_themes[finer], None
+        return state.finer_themes[finer], None, finer
 
     @staticmethod
     def _built_count(state: _LoadedIndex) -> int:
@@ -408,15 +430,11 @@ class Explorer:
 
         Ids match :meth:`themes` called with the same ``n_themes`` and ``assign_outliers``.
         """
-        from explorer.theme_payload import assignments_at, outliers_to_nearest
-
         state = self._loaded()
-        index = state.index
-        payload, cut = self._themes_payload(state, n_themes)
-        assignments, _ = assignments_at(payload, cut)
-        if len(assignments) != len(index.passages):
-            return np.full(len(index.passages), -1, dtype=int)
-        return outliers_to_nearest(assignments, index.vectors) if assign_outliers else assignments
+        assignments = self._theme_view(state, n_themes, assign_outliers).assignments
+        if len(assignments) != len(state.index.passages):
+            return np.full(len(state.index.passages), -1, dtype=int)
+        return assignments.copy()  # the view's own array stays as cached
 
     def theme_hierarchy(self) -> list[dict]:
         """How the finest themes merge into broader ones, in merge order (closest pair first).

@@ -81,17 +81,17 @@ def assignments_at(payload: dict, n_themes: int | None = None) -> tuple[np.ndarr
         target = n_themes + (leaf_count - len(described))
         node_of_leaf, _ = cut_tree(tree, max(target, 1))
     rows_node = np.where(leaves >= 0, node_of_leaf[np.maximum(leaves, 0)], UNASSIGNED)
-    live = [int(node) for node in np.unique(rows_node[rows_node >= 0])]
-    sizes = {node: int(np.sum(rows_node == node)) for node in live}
-    first = {node: int(np.flatnonzero(rows_node == node)[0]) for node in live}
-    ordered = sorted(live, key=lambda node: (-sizes[node], first[node]))
-    number = {node: index for index, node in enumerate(ordered)}
-    assignments = np.array([number.get(int(node), UNASSIGNED) for node in rows_node], dtype=int)
+    # One pass over the passages (a million at scale), not one per theme.
+    live, first, sizes = np.unique(rows_node[rows_node >= 0], return_index=True, return_counts=True)
+    ordered = [int(live[i]) for i in np.lexsort((first, -sizes))]
+    number = np.full(int(live.max()) + 1 if len(live) else 1, UNASSIGNED, dtype=int)
+    number[ordered] = np.arange(len(ordered))
+    assignments = np.where(rows_node >= 0, number[np.maximum(rows_node, 0)], UNASSIGNED)
     info = {}
     for node in ordered:
         description = dict(nodes.get(node, {"label": "miscellaneous", "keywords": []}))
         description["node_id"] = node
-        info[number[node]] = description
+        info[int(number[node])] = description
     return assignments, info
 
 
@@ -121,26 +121,55 @@ def themes_from_payload(
 ) -> list[Theme]:
     """Rebuild :class:`Theme` objects (largest first, unassigned last), at ``n_themes`` if given;
     with ``assign_outliers`` (and ``vectors``), unassigned passages join their nearest theme."""
+    assignments, info = view_assignments(payload, len(passages), vectors, n_themes, assign_outliers)
+    return themes_from_assignments(assignments, info, passages, vectors)
+
+
+def view_assignments(
+    payload: dict,
+    passage_count: int,
+    vectors: np.ndarray | None = None,
+    n_themes: int | None = None,
+    assign_outliers: bool = False,
+) -> tuple[np.ndarray, dict[int, dict]]:
+    """:func:`assignments_at` for one view of the themes: with ``assign_outliers`` (and ``vectors``),
+    unassigned passages join their nearest theme."""
     if "assignments" not in payload:
-        payload = {"assignments": [UNASSIGNED] * len(passages)}
+        payload = {"assignments": [UNASSIGNED] * passage_count}
     assignments, info = assignments_at(payload, n_themes)
-    if assign_outliers and vectors is not None and len(assignments) == len(passages):
+    if assign_outliers and vectors is not None and len(assignments) == passage_count:
         assignments = outliers_to_nearest(assignments, vectors)
+    return assignments, info
+
+
+def themes_from_assignments(
+    assignments: np.ndarray, info: dict[int, dict], passages: Sequence[Passage], vectors: np.ndarray | None = None
+) -> list[Theme]:
+    """The :class:`Theme` objects of one view (:func:`view_assignments`): largest first, unassigned last."""
+    # Rows grouped by theme with one stable sort (each theme's rows stay in passage order), and
+    # articles as integer codes: at a million passages, one scan per theme cost seconds per view.
+    order = np.argsort(assignments, kind="stable")
+    grouped = assignments[order]
+    rows = np.empty(len(passages), dtype=object)
+    rows[:] = passages
+    article_ids = [p.article_id for p in passages]
+    article_of_code = np.array(list(dict.fromkeys(article_ids)), dtype=object)
+    code_of = {article: code for code, article in enumerate(article_of_code)}
+    article_code = np.fromiter(map(code_of.__getitem__, article_ids), int, len(article_ids))
     themes: list[Theme] = []
     for theme_id in [*sorted(info), UNASSIGNED]:
-        members = np.flatnonzero(assignments == theme_id)
+        members = order[np.searchsorted(grouped, theme_id) : np.searchsorted(grouped, theme_id, side="right")]
         if theme_id == UNASSIGNED and not len(members):
             continue
         description = info.get(theme_id, {"label": "unassigned", "keywords": []})
-        member_passages = [passages[i] for i in members]
         representatives = description.get("representative_ids") or _representatives(members, vectors, passages)
         themes.append(
             Theme(
                 theme_id=int(theme_id),
                 label=description["label"],
                 keywords=list(description["keywords"]),
-                passages=member_passages,
-                article_ids=sorted({p.article_id for p in member_passages}),
+                passages=rows[members].tolist(),
+                article_ids=sorted(article_of_code[np.unique(article_code[members])].tolist()),
                 representative_ids=list(representatives),
             )
         )
@@ -151,7 +180,7 @@ def _representatives(members: np.ndarray, vectors: np.ndarray | None, passages: 
     """For merged themes: the passages closest to the theme's centre in embedding space."""
     if vectors is None or not len(members):
         return [passages[i].passage_id for i in members[:REPRESENTATIVES]]
-    centre = vectors[members].mean(axis=0)
-    scores = vectors[members] @ centre
+    member_vectors = vectors[members]
+    scores = member_vectors @ member_vectors.mean(axis=0)
     best = members[np.argsort(-scores, kind="stable")[:REPRESENTATIVES]]
     return [passages[i].passage_id for i in best]

@@ -183,13 +183,19 @@ def test_a_theme_view_is_built_once_per_index_and_level(seed_index_dir, real_emb
 
     seed_explorer = Explorer(Settings(index_dir=seed_index_dir), real_embedder)  # nothing cached yet
     calls = []
-    build = theme_payload.themes_from_payload
-    monkeypatch.setattr(theme_payload, "themes_from_payload", lambda *a, **kw: calls.append(a[3:]) or build(*a, **kw))
+    build = theme_payload.view_assignments
+    monkeypatch.setattr(theme_payload, "view_assignments", lambda *a, **kw: calls.append(a[3:]) or build(*a, **kw))
     level = seed_explorer.theme_count() - 2
     first = seed_explorer.themes(level, assign_outliers=True)
     matrix = seed_explorer.theme_article_matrix(level, assign_outliers=True)
     assert seed_explorer.themes(level, assign_outliers=True) is first
     assert matrix.theme_ids == [t.theme_id for t in first] and len(calls) == 1
+    # The map's colours come from the same view, and a caller cannot change the cached one.
+    colours = seed_explorer.passage_themes(level, assign_outliers=True)
+    row = {p.passage_id: i for i, p in enumerate(seed_explorer.passages())}
+    assert all(colours[row[p.passage_id]] == t.theme_id for t in first for p in t.passages) and len(calls) == 1
+    colours[:] = -1
+    assert (seed_explorer.passage_themes(level, assign_outliers=True) >= 0).all()
     # Another view is its own answer; the views kept are bounded.
     assert seed_explorer.themes(level, assign_outliers=False) is not first and len(calls) == 2
     for n in range(2, 2 + THEME_VIEWS_KEPT):
