@@ -59,9 +59,12 @@ def read_corpus(path: Path | str) -> CorpusReadResult:
         )
     seen_ids: dict[str, str] = {}
     seen_texts: dict[str, str] = {}
+    keys = file_keys(files, root if root.is_dir() else root.parent)
+    copies: list[tuple[str, str, str]] = []
     for file in files:
-        for article in _read_file(file, root, result.warnings):
-            _add_unique(article, result, seen_ids, seen_texts)
+        for article in _read_file(file, keys[file], result.warnings):
+            _add_unique(article, result, seen_ids, seen_texts, copies)
+    result.warnings += _copies_warning(copies)
     if not result.articles:
         raise ExplorerError(_nothing_readable(root, result.warnings))
     return result
@@ -92,18 +95,51 @@ def _supported_files(folder: Path) -> list[Path]:
     )
 
 
+def file_keys(files: list[Path], root: Path) -> dict[Path, str]:
+    """What names each file in ids: its stem ("2014-iran-pours-forces-into-iraq"), unless another file
+    under ``root`` has the same stem. Then each of those is named by its path under ``root``, without
+    the suffix where that is enough ("business/001", "sport/001"): collections are often laid out one
+    folder per category with numbered files in each, and none of them may be lost to a clash of ids.
+    """
+    by_stem: dict[str, list[Path]] = {}
+    for file in files:
+        by_stem.setdefault(file.stem, []).append(file)
+    keys = {}
+    for stem, same in by_stem.items():
+        if len(same) == 1:
+            keys[same[0]] = stem
+            continue
+        paths = [file.relative_to(root).with_suffix("").as_posix() for file in same]
+        for file, path in zip(same, paths):
+            clash = paths.count(path) > 1  # "a/001.txt" beside "a/001.md": keep the suffix too
+            keys[file] = file.relative_to(root).as_posix() if clash else path
+    return keys
+
+
+COPIES_LISTED = 5
+"""Articles skipped as copies of another that are named one warning each; more are summed up in one."""
+
+
+def _copies_warning(copies: list[tuple[str, str, str]]) -> list[str]:
+    """One line per skipped copy (source, its id, the id kept), or for many one line that counts them:
+    BBC News' raw files hold 98 copies, and 98 warnings would bury every other one."""
+    if len(copies) <= COPIES_LISTED:
+        return [f"{source}: skipped {copy!r}, same text as {kept!r}" for source, copy, kept in copies]
+    listed = ", ".join(f"{copy!r} (same as {kept!r})" for _, copy, kept in copies[:COPIES_LISTED])
+    return [f"skipped {len(copies)} articles with the same text as another, each indexed once: {listed}, ..."]
+
+
 def _add_unique(
     article: Article,
     result: CorpusReadResult,
     seen_ids: dict[str, str],
     seen_texts: dict[str, str],
+    copies: list[tuple[str, str, str]],
 ) -> None:
-    """Keep ids unique and skip exact duplicate articles, saying so."""
+    """Keep ids unique and skip exact duplicate articles, saying so (``copies``: :func:`_copies_warning`)."""
     digest = hashlib.sha256(article.text.strip().encode("utf-8")).hexdigest()
     if digest in seen_texts:
-        result.warnings.append(
-            f"{article.source_path}: skipped {article.article_id!r}, same text as {seen_texts[digest]!r}"
-        )
+        copies.append((article.source_path, article.article_id, seen_texts[digest]))
         return
     if article.article_id in seen_ids:
         result.warnings.append(
@@ -116,7 +152,8 @@ def _add_unique(
     result.articles.append(article)
 
 
-def _read_file(file: Path, root: Path, warnings: list[str]) -> Iterator[Article]:
+def _read_file(file: Path, key: str, warnings: list[str]) -> Iterator[Article]:
+    """The articles of one file, with ``key`` (:func:`file_keys`) naming them in their ids."""
     suffix = file.suffix.lower()
     limit = MAX_COLLECTION_BYTES if suffix in RECORD_SUFFIXES else MAX_ARTICLE_BYTES
     try:
@@ -135,17 +172,17 @@ def _read_file(file: Path, root: Path, warnings: list[str]) -> Iterator[Article]
         warnings.append(f"{file}: skipped, looks like a binary file, not {suffix} text")
         return
     if suffix == ".pdf":
-        yield from _optional(_read_pdf(file, raw, warnings))
+        yield from _optional(_read_pdf(file, key, raw, warnings))
     elif suffix in RECORD_SUFFIXES:
         text = decode_text(raw, file, warnings)
         reader = _read_jsonl if suffix == ".jsonl" else _read_csv
-        yield from reader(file, text, warnings)
+        yield from reader(file, key, text, warnings)
     else:
         text = decode_text(raw, file, warnings)
         if suffix in HTML_SUFFIXES:
-            yield from _optional(_read_html(file, text, warnings))
+            yield from _optional(_read_html(file, key, text, warnings))
         else:
-            yield from _optional(_read_text(file, text, warnings))
+            yield from _optional(_read_text(file, key, text, warnings))
 
 
 def _optional(article: Article | None) -> Iterator[Article]:
@@ -172,11 +209,6 @@ def decode_text(raw: bytes, file: Path, warnings: list[str]) -> str:
         return text
 
 
-def article_id_for(file: Path) -> str:
-    """The file's stem: short, readable, and stable while the file keeps its name."""
-    return file.stem
-
-
 def title_from_stem(stem: str) -> str:
     """A readable title from a file name, for articles whose first line is not a headline."""
     words = re.sub(r"^\d{4}(-\d{2}){0,2}[-_ ]+", "", stem)
@@ -200,17 +232,17 @@ def _first_title_line(text: str) -> str:
     return ""
 
 
-def _read_text(file: Path, text: str, warnings: list[str]) -> Article | None:
+def _read_text(file: Path, key: str, text: str, warnings: list[str]) -> Article | None:
     if not text.strip():
         warnings.append(f"{file}: skipped, the file is empty")
         return None
     first = _first_title_line(text)
     if looks_like_title(first):
-        return Article(article_id_for(file), first, text, source_path=str(file), headline_in_text=True)
-    return Article(article_id_for(file), title_from_stem(file.stem), text, source_path=str(file))
+        return Article(key, first, text, source_path=str(file), headline_in_text=True)
+    return Article(key, title_from_stem(file.stem), text, source_path=str(file))
 
 
-def _read_html(file: Path, html: str, warnings: list[str]) -> Article | None:
+def _read_html(file: Path, key: str, html: str, warnings: list[str]) -> Article | None:
     import trafilatura  # imported here: only HTML corpora pay for it
 
     extracted = trafilatura.extract(html, include_comments=False, include_tables=False)
@@ -220,7 +252,7 @@ def _read_html(file: Path, html: str, warnings: list[str]) -> Article | None:
     metadata = trafilatura.extract_metadata(html)
     title = (metadata.title if metadata and metadata.title else "") or title_from_stem(file.stem)
     return Article(
-        article_id_for(file),
+        key,
         title.strip(),
         extracted,
         source_path=str(file),
@@ -230,7 +262,7 @@ def _read_html(file: Path, html: str, warnings: list[str]) -> Article | None:
     )
 
 
-def _read_pdf(file: Path, raw: bytes, warnings: list[str]) -> Article | None:
+def _read_pdf(file: Path, key: str, raw: bytes, warnings: list[str]) -> Article | None:
     import logging
 
     from pypdf import PdfReader
@@ -254,9 +286,7 @@ def _read_pdf(file: Path, raw: bytes, warnings: list[str]) -> Article | None:
     first = _first_title_line(text)
     headline = looks_like_title(first)
     title = info_title.strip() or (first if headline else title_from_stem(file.stem))
-    return Article(
-        article_id_for(file), title, text, source_path=str(file), headline_in_text=headline and title == first
-    )
+    return Article(key, title, text, source_path=str(file), headline_in_text=headline and title == first)
 
 
 @dataclass
@@ -269,7 +299,7 @@ class _RecordProblems:
     extra_fields: list[int] = field(default_factory=list)
     broken_json: list[int] = field(default_factory=list)
 
-    def report(self, file: Path, warnings: list[str]) -> None:
+    def report(self, file: Path, key: str, warnings: list[str]) -> None:
         if self.no_text:
             warnings.append(
                 f"{file}: skipped {len(self.no_text)} record(s) with no 'text': line(s) {_lines(self.no_text)}"
@@ -282,14 +312,14 @@ class _RecordProblems:
         if self.no_id:
             warnings.append(
                 f"{file}: {len(self.no_id)} record(s) have no 'id' or '_id', so each is named "
-                f"'{file.stem}-LINE' by the line it starts on (line(s) {_lines(self.no_id)}); "
+                f"'{key}-LINE' by the line it starts on (line(s) {_lines(self.no_id)}); "
                 "add ids to keep them stable when rows move"
             )
         if self.broken_json:
             warnings.append(f"{file}: skipped {len(self.broken_json)} broken JSON line(s): {_lines(self.broken_json)}")
 
 
-def _read_jsonl(file: Path, text: str, warnings: list[str]) -> Iterator[Article]:
+def _read_jsonl(file: Path, key: str, text: str, warnings: list[str]) -> Iterator[Article]:
     problems = _RecordProblems()
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
@@ -302,13 +332,13 @@ def _read_jsonl(file: Path, text: str, warnings: list[str]) -> Iterator[Article]
         if not isinstance(record, dict):
             problems.broken_json.append(number)
             continue
-        article = _record_article(file, record, number, problems)
+        article = _record_article(file, key, record, number, problems)
         if article is not None:
             yield article
-    problems.report(file, warnings)
+    problems.report(file, key, warnings)
 
 
-def _read_csv(file: Path, text: str, warnings: list[str]) -> Iterator[Article]:
+def _read_csv(file: Path, key: str, text: str, warnings: list[str]) -> Iterator[Article]:
     csv.field_size_limit(MAX_COLLECTION_BYTES)
     reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
     problems = _RecordProblems()
@@ -325,7 +355,7 @@ def _read_csv(file: Path, text: str, warnings: list[str]) -> Iterator[Article]:
             if None in row:
                 problems.extra_fields.append(number)
                 continue
-            article = _record_article(file, row, number, problems)
+            article = _record_article(file, key, row, number, problems)
             if article is not None:
                 yield article
     except csv.Error as error:
@@ -333,17 +363,17 @@ def _read_csv(file: Path, text: str, warnings: list[str]) -> Iterator[Article]:
             f"{file}:{reader.line_num}: stopped reading, broken CSV ({error}); rows before it were indexed, "
             "fix the quoting there to index the rest"
         )
-    problems.report(file, warnings)
+    problems.report(file, key, warnings)
 
 
-def _record_article(file: Path, record: dict, number: int, problems: _RecordProblems) -> Article | None:
+def _record_article(file: Path, key: str, record: dict, number: int, problems: _RecordProblems) -> Article | None:
     text = record.get("text")
     if not isinstance(text, str) or not text.strip():
         problems.no_text.append(number)
         return None
     record_id = record.get("id", record.get("_id"))
     if record_id is None or str(record_id).strip() == "":
-        record_id = f"{file.stem}-{number}"
+        record_id = f"{key}-{number}"
         problems.no_id.append(number)
     title = str(record.get("title") or "").strip()
     headline = False

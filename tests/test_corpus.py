@@ -146,6 +146,39 @@ def test_binary_and_duplicate_files_are_skipped_with_warnings(tmp_path):
     assert [a.article_id for a in result.articles] == ["a"]
     assert any("same text" in w for w in result.warnings)
     assert any("binary" in w for w in result.warnings)
+    # Many copies (BBC News' raw files hold 98) are one warning that counts them, not one each.
+    for number in range(12):
+        (tmp_path / f"copy-{number:02d}.txt").write_text("Title\n\nSame body text.")
+    warnings = read_corpus(tmp_path).warnings
+    copies = [w for w in warnings if "same text" in w]
+    assert len(copies) == 1 and "skipped 13 articles" in copies[0] and "'b' (same as 'a')" in copies[0]
+
+
+def test_files_that_share_a_name_in_different_folders_are_all_kept(tmp_path):
+    """The usual layout of a labelled collection: one folder per category, numbered files in each
+    (BBC News' raw files: business/001.txt, sport/001.txt, ...). Named by stem alone, four of five
+    would be skipped as duplicate ids; a clashing stem is named by its path instead."""
+    for category in ("business", "sport"):
+        (tmp_path / category).mkdir()
+        for number in ("001", "002"):
+            (tmp_path / category / f"{number}.txt").write_text(f"{category} story {number}\n\nAbout {category}.")
+    (tmp_path / "sport" / "002.md").write_text("Sport notes\n\nThe same name, another format.")
+    (tmp_path / "unique-story.txt").write_text("Unique story\n\nOnly one file has this name.")
+    (tmp_path / "sport" / "scores.csv").write_text("text\nA score line for the records.\n")
+    result = read_corpus(tmp_path)
+    assert sorted(a.article_id for a in result.articles) == [
+        "business/001",
+        "business/002",
+        "scores-2",
+        "sport/001",
+        "sport/002.md",
+        "sport/002.txt",
+        "unique-story",
+    ]
+    assert not result.warnings or all("duplicate" not in w for w in result.warnings)
+    # Passage ids stay "ARTICLE:NNN", readable back by the last colon.
+    passage = split_article(next(a for a in result.articles if a.article_id == "sport/001"))[0]
+    assert passage.passage_id == "sport/001:000"
 
 
 def test_cp1252_file_is_decoded(tmp_path):
