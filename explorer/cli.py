@@ -21,6 +21,12 @@ from explorer.wording import counted
 EXIT_USER_ERROR = 2
 EXIT_INTERNAL_ERROR = 1
 
+ALL_PAIRS_UP_TO = 30
+"""`explorer articles` prints every pair of up to this many articles (435 pairs) ..."""
+
+DEFAULT_TOP_PAIRS = 100
+"""... and the most overlapping pairs beyond: 2,127 articles make 2.3 million pairs."""
+
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="explorer", description="Explore a collection of news articles by meaning.")
@@ -76,6 +82,14 @@ def _parser() -> argparse.ArgumentParser:
 
     articles = add("articles", "how much each pair of articles overlaps")
     articles.add_argument("--json", action="store_true", help="print JSON")
+    articles.add_argument(
+        "--top",
+        type=int,
+        default=None,
+        metavar="N",
+        help=f"print the N most overlapping pairs, 0 for all (default: all up to {ALL_PAIRS_UP_TO} articles, "
+        f"else the top {DEFAULT_TOP_PAIRS}); --json prints the whole matrix",
+    )
 
     serve = add("serve", "start the Streamlit app")
     serve.add_argument("--port", type=int, default=8501)
@@ -238,12 +252,17 @@ def cmd_articles(args: argparse.Namespace) -> None:
     if args.json:
         _print_json({"article_ids": names, "similarity": [[round(float(x), 4) for x in row] for row in matrix]})
         return
-    pairs = sorted(
-        ((float(matrix[i, j]), names[i], names[j]) for i in range(len(names)) for j in range(i + 1, len(names))),
-        reverse=True,
-    )
+    from explorer.search import top_article_pairs
+
+    if args.top is not None and args.top < 0:
+        raise ExplorerError(f"--top must be 0 (all pairs) or more (got {args.top})")
+    every = len(names) * (len(names) - 1) // 2
+    top = args.top if args.top is not None else (0 if len(names) <= ALL_PAIRS_UP_TO else DEFAULT_TOP_PAIRS)
+    pairs = top_article_pairs(names, matrix, top or None)
     for score, first, second in pairs:
         print(f"{score:.3f}  {first}  ~  {second}")
+    if len(pairs) < every:
+        print(f"note: the {len(pairs):,} most overlapping of {every:,} pairs; --top 0 prints all", file=sys.stderr)
 
 
 def cmd_serve(args: argparse.Namespace) -> None:

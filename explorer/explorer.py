@@ -68,7 +68,8 @@ class _ThemeView:
 @dataclass
 class _LoadedIndex:
     """An index as loaded, with the lookups derived from it; replaced whole, its index never edited
-    (only the caches of answers derived from it, ``finer_themes`` and ``theme_views``, fill in).
+    (only the caches of answers derived from it, ``finer_themes``, ``theme_views`` and
+    ``article_overlap``, fill in).
 
     Queries take one reference to it, so a reload by another thread (after a
     build in another app session) cannot mix rows of two indexes in one answer.
@@ -84,6 +85,9 @@ class _LoadedIndex:
     :data:`THEME_VIEWS_KEPT`: a Themes page asks for one view several times per render (list, chart,
     map colours), and assigning outliers reads every vector."""
     views_lock: threading.Lock = field(default_factory=threading.Lock)
+    article_overlap: tuple[list[str], np.ndarray] | None = None
+    """:meth:`Explorer.article_similarity`, once computed: every passage against every other (seconds
+    at 10k passages), asked for on each render of the app's Passages page."""
 
     @classmethod
     def of(cls, index: store.StoredIndex) -> _LoadedIndex:
@@ -326,9 +330,14 @@ class Explorer:
         return [Hit(rank, score, index.passages[r], similarity=score) for rank, (r, score) in enumerate(rows, start=1)]
 
     def article_similarity(self) -> tuple[list[str], np.ndarray]:
-        """Article ids and the symmetric article x article overlap matrix."""
+        """Article ids and the symmetric article x article overlap matrix (computed once per loaded
+        index; the same arrays are returned each time, so callers must not change them)."""
         state = self._loaded()
-        return search.article_similarity_matrix(state.index.vectors, state.article_ids)
+        if state.article_overlap is None:
+            names, matrix = search.article_similarity_matrix(state.index.vectors, state.article_ids)
+            matrix.setflags(write=False)
+            state.article_overlap = names, matrix
+        return state.article_overlap
 
     # -- themes (computed at build time; see explorer/themes.py and docs/THEMES.md) --
 

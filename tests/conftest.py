@@ -45,6 +45,56 @@ def outlier_index_dir(tmp_path_factory: pytest.TempPathFactory, real_embedder) -
     return root / "index"
 
 
+@pytest.fixture(scope="session")
+def many_articles_index_dir(tmp_path_factory: pytest.TempPathFactory, real_embedder) -> Path:
+    """A real index over 24 short articles, laid out as labelled collections often are: one folder per
+    category with numbered files (``sport/01.txt``, ``weather/01.txt``): more articles than the app
+    shows side by side or in one heatmap, and ids named by path."""
+    root = tmp_path_factory.mktemp("many")
+    for category, subjects in MANY_ARTICLES.items():
+        for number, subject in enumerate(subjects, start=1):
+            file = root / "corpus" / category / f"{number:02d}.txt"
+            file.parent.mkdir(parents=True, exist_ok=True)
+            file.write_text(
+                f"{subject.capitalize()} in the news\n\nReporters followed {subject} closely this week, and "
+                f"readers wrote in about {subject}.\n\nExperts said {subject} will matter again next season.\n"
+            )
+    Explorer(Settings(index_dir=root / "index", corpus_path=root / "corpus"), embedder=real_embedder).build()
+    return root / "index"
+
+
+MANY_ARTICLES = {
+    "sport": [
+        "a football final",
+        "a tennis upset",
+        "a marathon record",
+        "a rugby tour",
+        "a cricket series",
+        "a cycling race",
+        "a boxing title",
+        "a golf major",
+        "a swimming gala",
+        "an ice hockey derby",
+        "a sailing regatta",
+        "a ski jump",
+    ],
+    "weather": [
+        "a heatwave",
+        "a flood warning",
+        "a winter storm",
+        "a drought",
+        "a tornado",
+        "a cold snap",
+        "heavy snowfall",
+        "a hailstorm",
+        "record rainfall",
+        "a foggy morning",
+        "a hurricane",
+        "a frost",
+    ],
+}
+
+
 OUTLIER_CORPUS = {
     "bees.txt": "Bees and honey\n\nHoney bees collect nectar from flowers and turn it into honey inside the hive "
     "over many weeks of work.\n\nA queen bee lays thousands of eggs every single day during the warm summer "

@@ -103,6 +103,36 @@ def test_passages_page_compares_a_passage_with_every_other_article(app):
     assert app.selectbox(key="pa_passage").value == follow[0].key.removeprefix("follow-")
 
 
+def test_a_large_collection_shows_the_closest_articles_not_all_of_them(many_articles_index_dir, monkeypatch):
+    """24 articles in two folders: the Passages page shows the 9 closest other articles (the sidebar
+    offers more), a heatmap of the articles in the most overlapping pairs, and files by their folder;
+    the theme x article chart keeps its articles few enough to read."""
+    from explorer.app import charts
+    from explorer.app.views import passages
+
+    monkeypatch.setenv("EXPLORER_INDEX", str(many_articles_index_dir))
+    monkeypatch.setenv("EXPLORER_CORPUS", str(many_articles_index_dir.parent / "corpus"))
+    monkeypatch.setattr(charts, "THEME_CHART_ARTICLES", 5)
+    app = _page(AppTest.from_file(APP, default_timeout=180).run(), "passages")
+
+    def articles_side_by_side() -> set[str]:
+        follow = [b.key.removeprefix("follow-") for b in app.button if b.key and b.key.startswith("follow-")]
+        return {key.rsplit(":", 1)[0] for key in follow}
+
+    assert app.slider(key="pa_articles_shown").value == passages.ARTICLES_SHOWN
+    assert len(articles_side_by_side()) == passages.ARTICLES_SHOWN
+    assert any("The 9 articles, of 23 others" in c.value for c in app.caption)
+    assert any(re.fullmatch(r"(sport|weather)/\d\d\\\.txt", c.value) for c in app.caption)  # escaped "."
+    app.slider(key="pa_articles_shown").set_value(15).run()
+    assert not app.exception, app.exception
+    assert len(articles_side_by_side()) == 15
+    heatmap = [re.search(r"Of 24 articles, the (\d+) in the most overlapping pairs", c.value) for c in app.caption]
+    assert any(found and 2 <= int(found.group(1)) <= passages.HEATMAP_ARTICLES for found in heatmap)
+    assert len(app.selectbox(key="pa_pair").options) == min(passages.PAIRS_OFFERED, 24 * 23 // 2)
+    _page(app, "themes")
+    assert any("Of 24 articles, the 5 that carry the most themes" in c.value for c in app.caption)
+
+
 def test_passages_page_lists_the_closest_pairs_of_two_articles(app):
     _page(app, "passages")
     pair = ("2014-iran-pours-forces-into-iraq", "2023-IRGC-offers-to-train-Iraqi-armed-forces")
@@ -233,3 +263,33 @@ def test_themes_and_map_pages_can_put_unassigned_passages_in_their_nearest_theme
     assert "unassigned" not in app.multiselect(key="map_themes").options
     app.checkbox(key="assign_outliers").uncheck().run()
     assert "unassigned" in app.multiselect(key="map_themes").options
+
+
+def test_a_theme_over_many_articles_is_paged_most_passages_first():
+    """BBC News has themes of 598 passages in 270 articles: drawn 20 articles at a time, not all at once."""
+
+    def page() -> None:
+        from explorer.app.views.themes import theme_detail
+        from explorer.records import Passage, Theme
+
+        passages = [
+            Passage(f"art{a:02d}:{n:03d}", f"art{a:02d}", f"Article {a:02d}", f"Passage {n} of article {a}.", 0, 9)
+            for a in range(45)
+            for n in range(1 + (a == 30) * 2)  # art30 has 3 passages in the theme, the others 1
+        ]
+        articles = {p.article_id: {"title": f"Article {p.article_id[3:]}"} for p in passages}
+        theme_detail(Theme(0, "label", ["word"], passages, sorted(articles), []), articles)
+
+    app = AppTest.from_function(page, default_timeout=60).run()
+    assert not app.exception, app.exception
+    pager = app.selectbox(key="th_page_0")
+    assert pager.options == [
+        "1–20 of 45, most passages first",
+        "21–40 of 45, most passages first",
+        "41–45 of 45, most passages first",
+    ]
+    groups = [m.value for m in app.markdown if " · " in m.value and m.value.startswith("**")]
+    assert len(groups) == 20 and groups[0].startswith("**Article 30** · 3 passages")
+    pager.set_value(40).run()
+    groups = [m.value for m in app.markdown if " · " in m.value and m.value.startswith("**")]
+    assert len(groups) == 5

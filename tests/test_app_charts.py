@@ -31,6 +31,24 @@ def test_theme_article_frame_lists_the_non_empty_cells_of_the_matrix():
     assert charts.theme_article_heatmap(frame, ["1. first", "unassigned"], ["A", "B"]).to_dict()
 
 
+def test_a_crowded_theme_chart_keeps_the_articles_that_carry_the_most_themes():
+    counts = np.array(
+        [
+            [1, 0, 3, 1, 0],  # theme 0
+            [1, 0, 0, 1, 2],  # theme 1
+            [0, 0, 0, 1, 0],  # theme 2
+            [0, 9, 0, 0, 0],  # unassigned: not a theme an article carries
+        ]
+    )
+    matrix = ThemeArticleMatrix(
+        theme_ids=[0, 1, 2, -1], labels=["a", "b", "c", "unassigned"], article_ids=list("vwxyz"), counts=counts
+    )
+    assert charts.articles_for_theme_chart(matrix, limit=5) == list("vwxyz")
+    # y carries 3 themes; v 2; then x (3 passages, 1 theme) before z (2 passages, 1 theme); w none.
+    assert charts.articles_for_theme_chart(matrix, limit=3) == ["v", "x", "y"]
+    assert charts.articles_for_theme_chart(matrix, limit=1) == ["y"]
+
+
 def test_article_heatmap_leaves_the_diagonal_empty():
     matrix = np.array([[1.0, 0.4], [0.4, 1.0]])
     frame = charts.article_heatmap_frame(["a", "b"], matrix, {"a": "A", "b": "B"})

@@ -78,3 +78,18 @@ def test_escape_markdown_neutralises_links_images_html_and_emphasis():
 def test_short_flattens_and_cuts():
     assert short("a\n\nb  c") == "a b c"
     assert short("word " * 50, 20).endswith("…") and len(short("word " * 50, 20)) <= 20
+
+
+def test_source_name_keeps_the_folders_an_id_needs():
+    """Files that share a name in different folders are told apart by the folder their id names."""
+    from explorer.app.widgets import source_name
+
+    articles = {
+        "2014-iran": {"source_path": "/data/corpus/2014-iran.txt"},
+        "sport/001": {"source_path": "/data/bbc/sport/001.txt"},
+        "r1": {"source_path": "/data/records.csv:3"},
+    }
+    assert source_name(articles, "2014-iran") == "2014-iran.txt"
+    assert source_name(articles, "sport/001") == "sport/001.txt"
+    assert source_name(articles, "r1") == "records.csv:3"
+    assert source_name(articles, "unknown") == "unknown"

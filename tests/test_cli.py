@@ -125,6 +125,21 @@ def test_search_options_through_the_cli(seed_index_dir):
     assert bad.returncode != 0
 
 
+def test_article_overlap_through_the_cli(seed_index_dir):
+    index = str(seed_index_dir)
+    every = run("articles", "--index", index)
+    lines = every.stdout.splitlines()
+    assert len(lines) == 10 and "note:" not in every.stderr  # 5 articles: every pair
+    scores = [float(line.split()[0]) for line in lines]
+    assert scores == sorted(scores, reverse=True)
+    top = run("articles", "--top", "2", "--index", index)
+    assert top.stdout.splitlines() == lines[:2] and "2 most overlapping of 10 pairs" in top.stderr
+    matrix = json.loads(run("articles", "--json", "--index", index).stdout)
+    assert len(matrix["article_ids"]) == 5 and len(matrix["similarity"]) == 5
+    bad = run("articles", "--top", "-1", "--index", index, check=False)
+    assert bad.returncode != 0 and bad.stderr.count("\n") == 1 and "--top" in bad.stderr
+
+
 def test_off_topic_question_says_nothing_relevant(seed_index_dir):
     result = run("ask", "chocolate cake recipe with strawberries", "--index", str(seed_index_dir))
     assert "nothing relevant" in result.stderr

@@ -99,6 +99,12 @@ def test_article_similarity_covers_every_article(fake_explorer, small_corpus):
     names, matrix = explorer.article_similarity()
     assert names == ["bees", "bread", "rockets"]
     assert matrix.shape == (3, 3)
+    # Computed once per loaded index (the app's Passages page asks on every render), read-only so no
+    # caller can change what the next one gets; a new build answers anew.
+    assert explorer.article_similarity()[1] is matrix and not matrix.flags.writeable
+    (small_corpus / "tides.txt").write_text("Tides\n\nThe moon pulls the sea into high and low tides twice a day.")
+    explorer.build(small_corpus)
+    assert explorer.article_similarity()[0] == ["bees", "bread", "rockets", "tides"]
 
 
 def test_every_mode_answers_and_marks_highlights(fake_explorer, small_corpus):

@@ -34,3 +34,42 @@ def test_article_similarity_is_symmetric_and_ranks_overlap():
     assert np.allclose(matrix, matrix.T)
     assert np.allclose(np.diag(matrix), 1.0)
     assert matrix[0, 1] > matrix[0, 2]
+
+
+def test_article_similarity_matches_its_definition_pair_by_pair(monkeypatch):
+    """Each article's passages against each other article's best match, averaged both ways, as the
+    one-pair-at-a-time definition gives it; articles interleaved and of uneven length, more passages
+    than one step compares at a time; and the centroid cosine above the passage limit."""
+    import explorer.search as search
+
+    rng = np.random.default_rng(0)
+    vectors = unit(rng.standard_normal((57, 8)))
+    articles = np.array([f"art-{n}" for n in rng.integers(0, 9, len(vectors))], dtype=object)
+    monkeypatch.setattr(search, "MAXSIM_ROWS_PER_STEP", 10)
+    names, matrix = article_similarity_matrix(vectors, articles)
+    assert names == sorted(set(articles))
+    rows = [np.flatnonzero(articles == name) for name in names]
+    for a, rows_a in enumerate(rows):
+        for b, rows_b in enumerate(rows):
+            if a != b:
+                one_way = (vectors[rows_a] @ vectors[rows_b].T).max(axis=1).mean()
+                other_way = (vectors[rows_b] @ vectors[rows_a].T).max(axis=1).mean()
+                assert np.isclose(matrix[a, b], (one_way + other_way) / 2, atol=1e-6)
+    monkeypatch.setattr(search, "ARTICLE_MAXSIM_LIMIT", 10)
+    _, by_centroid = article_similarity_matrix(vectors, articles)
+    centroids = unit(np.vstack([vectors[r].mean(axis=0) for r in rows]))
+    assert np.allclose(by_centroid, centroids @ centroids.T, atol=1e-6)
+
+
+def test_top_article_pairs_are_the_best_pairs_in_order():
+    from explorer.search import top_article_pairs
+
+    names = ["a", "b", "c", "d"]
+    matrix = np.array(
+        [[1.0, 0.2, 0.9, 0.4], [0.2, 1.0, 0.4, 0.7], [0.9, 0.4, 1.0, 0.1], [0.4, 0.7, 0.1, 1.0]], dtype=np.float32
+    )
+    every = top_article_pairs(names, matrix)
+    assert [(a, b) for _, a, b in every] == [("a", "c"), ("b", "d"), ("a", "d"), ("b", "c"), ("a", "b"), ("c", "d")]
+    assert [round(score, 2) for score, _, _ in every] == [0.9, 0.7, 0.4, 0.4, 0.2, 0.1]
+    assert top_article_pairs(names, matrix, 3) == every[:3]  # ties broken the same way when cut
+    assert top_article_pairs(names, matrix, 0) == [] and top_article_pairs(names[:1], matrix[:1, :1]) == []

@@ -109,6 +109,25 @@ def theme_article_frame(matrix, names: dict[int, str], titles: dict[str, str]) -
     return pd.DataFrame(rows, columns=["theme_id", "theme", "article_id", "article", "passages"])
 
 
+THEME_CHART_ARTICLES = 30
+"""Above this many articles, the theme x article chart shows the articles that carry the most themes:
+2,127 columns of BBC News are a grey smear of overlapping titles."""
+
+
+def articles_for_theme_chart(matrix, limit: int | None = None) -> list[str]:
+    """Every article of ``matrix`` (``Explorer.theme_article_matrix``) when they fit, else the ``limit``
+    (default :data:`THEME_CHART_ARTICLES`) that carry the most themes (then the most themed passages),
+    in the matrix's order."""
+    limit = THEME_CHART_ARTICLES if limit is None else limit
+    if len(matrix.article_ids) <= limit:
+        return list(matrix.article_ids)
+    named = [row for row, theme_id in enumerate(matrix.theme_ids) if theme_id >= 0]
+    counts = np.asarray(matrix.counts)[named]
+    themes, passages = (counts > 0).sum(axis=0), counts.sum(axis=0)
+    kept = np.lexsort((np.arange(len(matrix.article_ids)), -passages, -themes))[:limit]
+    return [matrix.article_ids[column] for column in sorted(kept)]
+
+
 def theme_name(theme: Theme) -> str:
     """A short, numbered name for legends and axes."""
     if theme.theme_id < 0:

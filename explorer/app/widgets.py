@@ -38,9 +38,12 @@ def cached_related(index_dir: str, version: str, passage_id: str, k: int, _explo
 
 
 def source_name(articles: dict[str, dict], article_id: str) -> str:
-    """The file an article came from, without the folders (shorter, and enough to find it)."""
+    """The file an article came from, without the folders (shorter, and enough to find it); with the
+    folders its id names, for files that share a name in different folders ("sport/001.txt")."""
     source = articles.get(article_id, {}).get("source_path", "")
-    return Path(source).name if source else article_id
+    if not source:
+        return article_id
+    return "/".join(Path(source).parts[-(article_id.count("/") + 1) :])
 
 
 def passage_number(passage: Passage) -> str:

@@ -2,14 +2,26 @@
 
 from __future__ import annotations
 
+import numpy as np
 import streamlit as st
 
 from explorer.app import charts, state
 from explorer.app.render import escape_markdown, passage_html, short
 from explorer.app.widgets import FOCUS_KEY, article_label, cached_related, passage_number, source_name
 from explorer.records import Hit, Passage
+from explorer.search import top_article_pairs
 
 HEATMAP_KEY = "pa_heatmap"
+
+# (Comments, not docstrings: Streamlit's "magic" would write a bare string in a page script onto the page.)
+# Other articles shown side by side by default, and the most the sidebar offers: a collection of
+# 2,000 articles must not draw 2,000 cards for one passage.
+ARTICLES_SHOWN = 9
+MOST_ARTICLES_SHOWN = 30
+# Above this many articles, the overlap heatmap shows the articles of the most overlapping pairs, and
+# the "Compare" picker offers the most overlapping pairs (2,127 articles make 2.3 million pairs).
+HEATMAP_ARTICLES = 20
+PAIRS_OFFERED = 200
 
 
 def _by_article(passages: list[Passage]) -> dict[str, list[Passage]]:
@@ -87,6 +99,33 @@ def side_by_side(grouped: dict[str, list[Hit]], articles: dict[str, dict]) -> No
                         st.rerun()
 
 
+def heatmap_articles(article_ids: list[str], pairs: list[tuple[float, tuple[str, str]]]) -> list[str]:
+    """All articles when they fit the heatmap, else those of the most overlapping ``pairs`` (best
+    first) up to :data:`HEATMAP_ARTICLES`, in ``article_ids`` order."""
+    if len(article_ids) <= HEATMAP_ARTICLES:
+        return list(article_ids)
+    chosen: dict[str, None] = {}
+    for _, pair in pairs:
+        if len(chosen) + sum(a not in chosen for a in pair) > HEATMAP_ARTICLES:
+            break
+        chosen.update(dict.fromkeys(pair))
+    return [a for a in article_ids if a in chosen]
+
+
+def related_by_article(
+    shared: state.SharedExplorer, passage: Passage, per_article: int, articles_wanted: int, passage_count: int
+) -> dict[str, list[Hit]]:
+    """The best ``per_article`` hits in each of the ``articles_wanted`` other articles closest to
+    ``passage``: asks for more related passages until that many articles turn up, not for every passage."""
+    k = min(passage_count, max(100, 10 * per_article * articles_wanted))
+    while True:
+        hits = cached_related(str(shared.index_dir), shared.version(), passage.passage_id, k, shared)
+        grouped = best_per_article(hits, per_article)
+        if len(grouped) >= articles_wanted or k >= passage_count:
+            return dict(list(grouped.items())[:articles_wanted])
+        k = min(passage_count, 4 * k)
+
+
 def _pair_from_heatmap() -> None:
     """A click on a heatmap cell selects that pair in the "Compare" picker."""
     event = st.session_state.get(HEATMAP_KEY)
@@ -101,14 +140,19 @@ def overlap(shared: state.SharedExplorer, articles: dict[str, dict]) -> None:
     if len(article_ids) < 2:
         st.info("Add a second article to compare articles.")
         return
-    titles = {a: article_label(articles, a) for a in article_ids}
-    pairs = sorted(
-        ((float(matrix[i, j]), (a, b)) for i, a in enumerate(article_ids) for j, b in enumerate(article_ids) if a < b),
-        reverse=True,
-    )
+    pairs = [(score, (a, b)) for score, a, b in top_article_pairs(article_ids, matrix, PAIRS_OFFERED)]
     score_of = {pair: score for score, pair in pairs}
-    frame = charts.article_heatmap_frame(article_ids, matrix, titles)
-    st.caption("How much each pair of articles says the same things. Click a cell to see their closest passages.")
+    shown = heatmap_articles(article_ids, pairs)
+    rows = [article_ids.index(a) for a in shown] if len(shown) < len(article_ids) else list(range(len(article_ids)))
+    titles = {a: article_label(articles, a) for a in {*shown, *(a for _, pair in pairs for a in pair)}}
+    frame = charts.article_heatmap_frame(shown, matrix[np.ix_(rows, rows)], titles)
+    caption = "How much each pair of articles says the same things. Click a cell to see their closest passages."
+    if len(shown) < len(article_ids):
+        caption += (
+            f" Of {len(article_ids):,} articles, the {len(shown)} in the most overlapping pairs are shown; "
+            f"the picker below offers the {len(pairs)} most overlapping pairs."
+        )
+    st.caption(caption)
     st.altair_chart(
         charts.article_heatmap(frame),
         key=HEATMAP_KEY,
@@ -151,12 +195,23 @@ def render() -> None:
         )
         st.html(passage_html(chosen.text))
     others = len(by_article) - 1
+    wanted = others
+    if others > ARTICLES_SHOWN:
+        wanted = st.sidebar.slider(
+            "Other articles shown",
+            1,
+            min(others, MOST_ARTICLES_SHOWN),
+            ARTICLES_SHOWN,
+            key="pa_articles_shown",
+            help="The other articles whose passages come closest to this one, closest first.",
+        )
     st.subheader("Closest passages in each other article")
     if not others:
         st.info("This is the only article: there is nothing to compare it with.")
     else:
-        hits = cached_related(str(shared.index_dir), shared.version(), chosen.passage_id, len(passages), shared)
-        side_by_side(best_per_article(hits, per_article), articles)
+        if wanted < others:
+            st.caption(f"The {wanted} articles, of {others:,} others, with the passages closest to this one.")
+        side_by_side(related_by_article(shared, chosen, per_article, wanted, len(passages)), articles)
     st.divider()
     overlap(shared, articles)
 

@@ -38,14 +38,33 @@ def _theme_from_table(themes: list[Theme]) -> None:
         st.session_state[TAB_KEY] = DETAIL_TAB
 
 
+# Article groups drawn at once; a larger theme (BBC News: 598 passages in 270 articles) is paged.
+# (A comment, not a docstring: Streamlit's "magic" would write a bare string onto the page.)
+GROUPS_PER_PAGE = 20
+
+
 def theme_detail(theme: Theme, articles: dict[str, dict]) -> None:
-    """The theme's passages grouped by article, the most central ones first."""
+    """The theme's passages grouped by article (the articles with most of them first), the most
+    central passages first in each group."""
     if theme.keywords:
         st.markdown("**Keywords:** " + escape_markdown(", ".join(theme.keywords)))
     central = {pid: rank for rank, pid in enumerate(theme.representative_ids)}
-    for article_id in sorted(theme.article_ids, key=lambda a: article_label(articles, a).lower()):
-        members = [p for p in theme.passages if p.article_id == article_id]
-        members.sort(key=lambda p: (central.get(p.passage_id, len(central)), p.start))
+    by_article: dict[str, list] = {}
+    for passage in theme.passages:
+        by_article.setdefault(passage.article_id, []).append(passage)
+    ordered = sorted(by_article, key=lambda a: (-len(by_article[a]), article_label(articles, a).lower()))
+    total, first = len(ordered), 0
+    if total > GROUPS_PER_PAGE:
+        first = st.selectbox(
+            "Articles",
+            range(0, total, GROUPS_PER_PAGE),
+            format_func=lambda start: (
+                f"{start + 1}–{min(start + GROUPS_PER_PAGE, total)} of {total}, most passages first"
+            ),
+            key=f"th_page_{theme.theme_id}",
+        )
+    for article_id in ordered[first : first + GROUPS_PER_PAGE]:
+        members = sorted(by_article[article_id], key=lambda p: (central.get(p.passage_id, len(central)), p.start))
         with st.container(border=True):
             st.markdown(
                 f"**{escape_markdown(article_label(articles, article_id))}** · "
@@ -127,9 +146,15 @@ def show_overview(
         },
     )
     st.subheader("Themes × articles")
-    st.caption("How many passages of each theme each article has.")
     names = {t.theme_id: charts.theme_name(t) for t in themes}
-    frame = charts.theme_article_frame(shared.theme_article_matrix(level, assign_outliers), names, titles)
+    matrix = shared.theme_article_matrix(level, assign_outliers)
+    frame = charts.theme_article_frame(matrix, names, titles)
+    shown = charts.articles_for_theme_chart(matrix)
+    caption = "How many passages of each theme each article has."
+    if len(shown) < len(matrix.article_ids):
+        frame = frame[frame["article_id"].isin(shown)]
+        caption += f" Of {len(matrix.article_ids):,} articles, the {len(shown)} that carry the most themes."
+    st.caption(caption)
     article_order = sorted(set(frame["article"]), key=str.lower)
     st.altair_chart(charts.theme_article_heatmap(frame, order, article_order), width="stretch")
     keywords = charts.keyword_frame(named)
