@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import re
 import statistics
 import time
@@ -46,3 +47,18 @@ def write_section(heading: str, body: str, path: Path = BENCHMARKS_MD) -> None:
     found = pattern.search(text)
     text = pattern.sub(lambda _: section + "\n", text) if found else text.rstrip() + "\n\n" + section
     path.write_text(text.rstrip() + "\n", encoding="utf-8")
+
+
+def bench_parser(description: str, repeats: int = 3) -> argparse.ArgumentParser:
+    """A benchmark's command line: its docstring as help, ``--repeats`` and ``--no-write``."""
+    parser = argparse.ArgumentParser(description=description, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--repeats", type=int, default=repeats, help=f"runs per measurement (default {repeats})")
+    parser.add_argument("--no-write", action="store_true", help="print only; leave docs/BENCHMARKS.md alone")
+    return parser
+
+
+def publish(heading: str, lines: list[str], write: bool) -> None:
+    """Print a benchmark's report, and with ``write`` put it in docs/BENCHMARKS.md under ``## heading``."""
+    print("\n".join(lines))
+    if write:
+        write_section(heading, "\n".join(lines))

@@ -18,7 +18,6 @@ product's model and cached (``bench/themes_data.py``); a subset of the first art
 
 from __future__ import annotations
 
-import argparse
 import sys
 import time
 from pathlib import Path
@@ -27,7 +26,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import median, write_section  # noqa: E402
+from bench.common import bench_parser, median, publish  # noqa: E402
 from bench.themes_data import bbc_passages  # noqa: E402
 from explorer.search import article_similarity_matrix, top_article_pairs  # noqa: E402
 
@@ -111,10 +110,8 @@ def report(rows: list[dict], repeats: int) -> list[str]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = bench_parser(__doc__)
     parser.add_argument("--subset", type=int, default=500, help="articles in the smaller size (default 500)")
-    parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--no-write", action="store_true", help="print only; leave docs/BENCHMARKS.md alone")
     args = parser.parse_args()
     bbc = bbc_passages()
     article_ids = np.array(bbc.article_ids, dtype=object)
@@ -127,10 +124,7 @@ def main() -> None:
     ]
     for row in rows:
         print(row, flush=True)
-    lines = report(rows, args.repeats)
-    print("\n".join(lines))
-    if not args.no_write:
-        write_section("Article overlap", "\n".join(lines))
+    publish("Article overlap", report(rows, args.repeats), write=not args.no_write)
 
 
 if __name__ == "__main__":

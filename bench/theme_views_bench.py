@@ -18,7 +18,6 @@ built now; and a view with assigned outliers, at the finest level and at 40 them
 
 from __future__ import annotations
 
-import argparse
 import functools
 import sys
 import time
@@ -28,7 +27,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import median, write_section  # noqa: E402
+from bench.common import bench_parser, median, publish  # noqa: E402
 from explorer.records import Passage, Theme  # noqa: E402
 from explorer.theme_features import group_sums  # noqa: E402
 from explorer.theme_payload import assignments_at, themes_from_payload  # noqa: E402
@@ -145,19 +144,14 @@ def report(rows: list[dict], repeats: int) -> list[str]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = bench_parser(__doc__)
     parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 300_000, 1_000_000])
-    parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--no-write", action="store_true", help="print only; leave docs/BENCHMARKS.md alone")
     args = parser.parse_args()
     rows = []
     for size in args.sizes:
         rows.append(measure(size, args.repeats))
         print(rows[-1], flush=True)
-    lines = report(rows, args.repeats)
-    print("\n".join(lines))
-    if not args.no_write:
-        write_section("Theme views", "\n".join(lines))
+    publish("Theme views", report(rows, args.repeats), write=not args.no_write)
 
 
 if __name__ == "__main__":
