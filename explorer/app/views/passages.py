@@ -143,7 +143,7 @@ def overlap(shared: state.SharedExplorer, articles: dict[str, dict]) -> None:
     pairs = [(score, (a, b)) for score, a, b in top_article_pairs(article_ids, matrix, PAIRS_OFFERED)]
     score_of = {pair: score for score, pair in pairs}
     shown = heatmap_articles(article_ids, pairs)
-    rows = [article_ids.index(a) for a in shown] if len(shown) < len(article_ids) else list(range(len(article_ids)))
+    rows = [article_ids.index(a) for a in shown]  # at most HEATMAP_ARTICLES
     titles = {a: article_label(articles, a) for a in {*shown, *(a for _, pair in pairs for a in pair)}}
     frame = charts.article_heatmap_frame(shown, matrix[np.ix_(rows, rows)], titles)
     caption = "How much each pair of articles says the same things. Click a cell to see their closest passages."
