@@ -21,6 +21,9 @@ from explorer.wording import counted
 EXIT_USER_ERROR = 2
 EXIT_INTERNAL_ERROR = 1
 
+ARTICLES_LISTED = 10
+"""`explorer themes` names up to this many articles per theme, those holding most of its passages."""
+
 ALL_PAIRS_UP_TO = 30
 """`explorer articles` prints every pair of up to this many articles (435 pairs) ..."""
 
@@ -240,11 +243,24 @@ def cmd_themes(args: argparse.Namespace) -> None:
         print(f"[{theme.theme_id}] {theme.label}  ({spread})")
         if theme.keywords:
             print(f"     keywords: {', '.join(theme.keywords)}")
-        print(f"     articles: {', '.join(theme.article_ids)}")
+        print(f"     articles: {_articles_line(theme)}")
         if theme.theme_id >= 0 and theme.representative_ids:
             first = passages.get(theme.representative_ids[0])
             if first is not None:
                 print(f"     e.g. {first.passage_id}: {textwrap.shorten(first.text, 160)}")
+
+
+def _articles_line(theme) -> str:
+    """The articles a theme spans: all of them (alphabetical) when few, else the ones that hold most of
+    its passages, with their counts; a BBC News theme spans 270 articles, a line of 4,000 characters."""
+    if len(theme.article_ids) <= ARTICLES_LISTED:
+        return ", ".join(theme.article_ids)
+    from collections import Counter
+
+    held = Counter(p.article_id for p in theme.passages).most_common()
+    held.sort(key=lambda item: (-item[1], item[0]))
+    listed = ", ".join(f"{article} ({count})" for article, count in held[:ARTICLES_LISTED])
+    return f"{listed} and {len(held) - ARTICLES_LISTED} more (--json lists them all)"
 
 
 def cmd_articles(args: argparse.Namespace) -> None:

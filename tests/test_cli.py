@@ -155,3 +155,17 @@ def test_serving_on_a_port_in_use_is_one_clear_error():
         result = run("serve", "--port", str(port), check=False)
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert f"cannot serve on 127.0.0.1:{port}" in result.stderr and "--port" in result.stderr
+
+
+def test_a_theme_over_many_articles_names_those_holding_most_of_it():
+    """A BBC News theme spans 270 articles: the text output names the 10 holding most of its passages."""
+    from explorer.cli import _articles_line
+    from explorer.records import Passage, Theme
+
+    passages = [Passage(f"a{n:02d}:{k:03d}", f"a{n:02d}", "t", "x", 0, 1) for n in range(14) for k in range(1 + n % 3)]
+    theme = Theme(0, "label", [], passages, sorted({p.article_id for p in passages}))
+    line = _articles_line(theme)
+    assert line.startswith("a02 (3), a05 (3), a08 (3), a11 (3), a01 (2), a04 (2)")
+    assert line.endswith("and 4 more (--json lists them all)") and line.count("(") == 11
+    few = Theme(0, "label", [], passages[:3], ["a00", "a01"])
+    assert _articles_line(few) == "a00, a01"
