@@ -264,17 +264,19 @@ def _articles_line(theme) -> str:
 
 
 def cmd_articles(args: argparse.Namespace) -> None:
-    names, matrix = _explorer(args).article_similarity()
-    if args.json:
-        _print_json({"article_ids": names, "similarity": [[round(float(x), 4) for x in row] for row in matrix]})
-        return
-    from explorer.search import top_article_pairs
-
     if args.top is not None and args.top < 0:
         raise ExplorerError(f"--top must be 0 (all pairs) or more (got {args.top})")
-    every = len(names) * (len(names) - 1) // 2
-    top = args.top if args.top is not None else (0 if len(names) <= ALL_PAIRS_UP_TO else DEFAULT_TOP_PAIRS)
-    pairs = top_article_pairs(names, matrix, top or None)
+    explorer = _explorer(args)
+    if args.json:
+        names, matrix = explorer.article_similarity()
+        _print_json({"article_ids": names, "similarity": [[round(float(x), 4) for x in row] for row in matrix]})
+        return
+    count = len(explorer.articles())
+    every = count * (count - 1) // 2
+    top = args.top if args.top is not None else (0 if count <= ALL_PAIRS_UP_TO else DEFAULT_TOP_PAIRS)
+    if not top:
+        explorer.article_similarity()  # all pairs need the whole matrix: a clear error where there is none
+    pairs = explorer.top_article_pairs(top or every)
     for score, first, second in pairs:
         print(f"{score:.3f}  {first}  ~  {second}")
     if len(pairs) < every:

@@ -68,8 +68,8 @@ class _ThemeView:
 @dataclass
 class _LoadedIndex:
     """An index as loaded, with the lookups derived from it; replaced whole, its index never edited
-    (only the caches of answers derived from it, ``finer_themes``, ``theme_views`` and
-    ``article_overlap``, fill in).
+    (only the caches of answers derived from it, ``finer_themes``, ``theme_views``,
+    ``article_overlap`` and ``article_pairs``, fill in).
 
     Queries take one reference to it, so a reload by another thread (after a
     build in another app session) cannot mix rows of two indexes in one answer.
@@ -88,6 +88,8 @@ class _LoadedIndex:
     article_overlap: tuple[list[str], np.ndarray] | None = None
     """:meth:`Explorer.article_similarity`, once computed: every passage against every other (seconds
     at 10k passages), asked for on each render of the app's Passages page."""
+    article_pairs: dict[int, list[tuple[float, str, str]]] = field(default_factory=dict)
+    """:meth:`Explorer.top_article_pairs` by limit, for collections too large for the whole matrix."""
 
     @classmethod
     def of(cls, index: store.StoredIndex) -> _LoadedIndex:
@@ -331,13 +333,47 @@ class Explorer:
 
     def article_similarity(self) -> tuple[list[str], np.ndarray]:
         """Article ids and the symmetric article x article overlap matrix (computed once per loaded
-        index; the same arrays are returned each time, so callers must not change them)."""
+        index; the same arrays are returned each time, so callers must not change them).
+
+        Above :data:`~explorer.search.ARTICLE_MATRIX_LIMIT` articles there is no whole matrix (it
+        grows with the square of the articles): :meth:`top_article_pairs` and :meth:`article_overlap`
+        answer at any size."""
         state = self._loaded()
         if state.article_overlap is None:
+            count = len(self.articles())
+            if count > search.ARTICLE_MATRIX_LIMIT:
+                raise ExplorerError(
+                    f"{count:,} articles are too many for the whole overlap matrix (at most "
+                    f"{search.ARTICLE_MATRIX_LIMIT:,}): ask for the most overlapping pairs instead "
+                    "(`explorer articles --top N`)"
+                )
             names, matrix = search.article_similarity_matrix(state.index.vectors, state.article_ids)
             matrix.setflags(write=False)
             state.article_overlap = names, matrix
         return state.article_overlap
+
+    def top_article_pairs(self, limit: int) -> list[tuple[float, str, str]]:
+        """The ``limit`` most overlapping pairs of articles, best first, as (overlap, first, second): from
+        the whole matrix where there is one, else by nearest article centroids (kept per loaded index)."""
+        state = self._loaded()
+        if len(self.articles()) <= search.ARTICLE_MATRIX_LIMIT:
+            return search.top_article_pairs(*self.article_similarity(), limit)
+        if limit not in state.article_pairs:
+            state.article_pairs[limit] = search.nearest_article_pairs(state.index.vectors, state.article_ids, limit)
+        return state.article_pairs[limit]
+
+    def article_overlap(self, article_ids: list[str]) -> np.ndarray:
+        """The overlap matrix of just these articles (rows and columns in the order given): read from
+        the whole matrix where there is one, else computed from their passages alone."""
+        state = self._loaded()
+        if len(self.articles()) <= search.ARTICLE_MATRIX_LIMIT:
+            names, matrix = self.article_similarity()
+            rows = [names.index(article) for article in article_ids]
+            return matrix[np.ix_(rows, rows)]
+        rows = np.flatnonzero(np.isin(state.article_ids, article_ids))
+        names, matrix = search.article_similarity_matrix(state.index.vectors[rows], state.article_ids[rows])
+        order = [names.index(article) for article in article_ids]
+        return matrix[np.ix_(order, order)]
 
     # -- themes (computed at build time; see explorer/themes.py and docs/THEMES.md) --
 

@@ -14,6 +14,20 @@ ARTICLE_MAXSIM_LIMIT = 20_000
 """Up to this many passages, article overlap is computed passage by passage (quadratic: 1.8 s at
 10k passages, about 7 s at 20k); above, from article centroids."""
 
+ARTICLE_MATRIX_LIMIT = 5_000
+"""Up to this many articles the overlap is a whole articles x articles matrix (100 MB at 5,000);
+beyond, only the most overlapping pairs are found (:func:`nearest_article_pairs`)."""
+
+NEIGHBOUR_ARTICLES = 10
+"""Nearest articles by centroid that :func:`nearest_article_pairs` considers for each article ..."""
+
+CANDIDATES_PER_PAIR = 10
+"""... and how many candidate pairs per pair asked for it scores from their passages."""
+
+PAIR_NPROBE = 8
+"""Clusters searched per article centroid above 100k articles (passage search uses 64): the neighbours
+are candidates, rescored from passages, and 200k articles searched at 64 took 2 minutes."""
+
 MAXSIM_ROWS_PER_STEP = 1024
 """Passages compared with all others at a time: 1,024 x 20,000 cosines are 80 MB of float32."""
 
@@ -81,6 +95,50 @@ def article_similarity_matrix(vectors: np.ndarray, article_ids: np.ndarray) -> t
     matrix = (best + best.T) / 2
     np.fill_diagonal(matrix, 1.0)
     return names, matrix
+
+
+def nearest_article_pairs(
+    vectors: np.ndarray, article_ids: np.ndarray, limit: int, neighbours: int = NEIGHBOUR_ARTICLES
+) -> list[tuple[float, str, str]]:
+    """The ``limit`` most overlapping pairs of articles without the articles x articles matrix, for
+    collections above :data:`ARTICLE_MATRIX_LIMIT` articles (100k articles would need 40 GB for it).
+
+    Each article's ``neighbours`` nearest articles by centroid (through the same FAISS index the
+    passages use: exact, or approximate above :data:`~explorer.vector_index.APPROXIMATE_ABOVE`) are the
+    candidates; the best ``CANDIDATES_PER_PAIR`` x ``limit`` of them are scored as
+    :func:`article_similarity_matrix` scores a pair, from their passages. Same tuples as
+    :func:`top_article_pairs`; a pair whose articles are not among each other's nearest centroids is
+    missed, which the full matrix would find.
+    """
+    from explorer.theme_features import group_sums
+
+    names, inverse = np.unique(np.asarray(article_ids), return_inverse=True)
+    if limit <= 0 or len(names) < 2:
+        return []
+    counts = np.bincount(inverse, minlength=len(names))
+    centroids = (group_sums(vectors, np.arange(len(vectors)), inverse, len(names)) / counts[:, None]).astype(np.float32)
+    centroids /= np.maximum(np.linalg.norm(centroids, axis=1, keepdims=True), 1e-12)
+    index = vector_index.build(centroids, vector_index.choose_kind(len(names)))
+    if vector_index.kind_of(index) == vector_index.APPROXIMATE:  # candidates only: fewer clusters searched
+        import faiss
+
+        faiss.extract_index_ivf(index).nprobe = PAIR_NPROBE
+    found = min(neighbours + 1, len(names))
+    scores, near = index.search(centroids, found)
+    first, second = np.arange(len(names)).repeat(found), near.ravel()
+    keep = (second >= 0) & (first != second)
+    pairs = {}
+    for score, a, b in zip(scores.ravel()[keep], first[keep], second[keep]):
+        pairs[(min(a, b), max(a, b))] = float(score)
+    candidates = sorted(pairs, key=lambda pair: (-pairs[pair], pair))[: CANDIDATES_PER_PAIR * limit]
+    rows_of = np.split(np.argsort(inverse, kind="stable"), np.cumsum(counts)[:-1])
+    scored = []
+    for a, b in candidates:
+        similarities = vectors[rows_of[a]] @ vectors[rows_of[b]].T
+        overlap = (similarities.max(axis=1).mean() + similarities.max(axis=0).mean()) / 2
+        scored.append((float(np.float32(overlap)), a, b))
+    scored.sort(key=lambda item: (-item[0], item[1], item[2]))
+    return [(score, str(names[a]), str(names[b])) for score, a, b in scored[:limit]]
 
 
 def top_article_pairs(names: list[str], matrix: np.ndarray, limit: int | None = None) -> list[tuple[float, str, str]]:

@@ -1,5 +1,6 @@
 """The facade's bookkeeping, with the fast hashing embedder."""
 
+import numpy as np
 import pytest
 
 from explorer.embed import HashingEmbedder
@@ -105,6 +106,25 @@ def test_article_similarity_covers_every_article(fake_explorer, small_corpus):
     (small_corpus / "tides.txt").write_text("Tides\n\nThe moon pulls the sea into high and low tides twice a day.")
     explorer.build(small_corpus)
     assert explorer.article_similarity()[0] == ["bees", "bread", "rockets", "tides"]
+
+
+def test_article_overlap_above_the_matrix_limit_answers_pairs_not_the_matrix(fake_explorer, small_corpus, monkeypatch):
+    """A collection with more articles than the whole matrix allows (100k articles would need 40 GB)
+    still answers its most overlapping pairs and the overlap of a few articles, the same numbers."""
+    import explorer.search as search
+
+    explorer = fake_explorer()
+    explorer.build(small_corpus)
+    names, matrix = explorer.article_similarity()
+    pairs, some = explorer.top_article_pairs(2), explorer.article_overlap(["rockets", "bees"])
+    monkeypatch.setattr(search, "ARTICLE_MATRIX_LIMIT", 2)
+    explorer.reload()
+    with pytest.raises(ExplorerError, match="too many for the whole overlap matrix.*--top"):
+        explorer.article_similarity()
+    assert [(a, b) for _, a, b in explorer.top_article_pairs(2)] == [(a, b) for _, a, b in pairs]
+    assert np.allclose([s for s, _, _ in explorer.top_article_pairs(2)], [s for s, _, _ in pairs], atol=1e-6)
+    assert np.allclose(explorer.article_overlap(["rockets", "bees"]), some, atol=1e-6)
+    assert np.allclose(some, matrix[np.ix_([2, 0], [2, 0])])
 
 
 def test_every_mode_answers_and_marks_highlights(fake_explorer, small_corpus):

@@ -73,3 +73,26 @@ def test_top_article_pairs_are_the_best_pairs_in_order():
     assert [round(score, 2) for score, _, _ in every] == [0.9, 0.7, 0.4, 0.4, 0.2, 0.1]
     assert top_article_pairs(names, matrix, 3) == every[:3]  # ties broken the same way when cut
     assert top_article_pairs(names, matrix, 0) == [] and top_article_pairs(names[:1], matrix[:1, :1]) == []
+
+
+def test_nearest_article_pairs_find_the_best_pairs_without_the_whole_matrix():
+    """Above the matrix limit the most overlapping pairs come from nearest article centroids, scored as
+    the matrix scores them: with planted pairs (two articles sharing a paragraph, each with one random
+    paragraph besides), the same top pairs as the whole matrix, in the same order, with the same scores."""
+    from explorer.search import nearest_article_pairs, top_article_pairs
+
+    rng = np.random.default_rng(1)
+    rows, articles = [], []
+    for pair in range(12):
+        shared = rng.standard_normal(16)
+        for side in ("x", "y"):
+            rows += [shared + 0.1 * rng.standard_normal(16), rng.standard_normal(16)]
+            articles += [f"{side}{pair:02d}"] * 2
+    vectors, articles = unit(rows), np.array(articles, dtype=object)
+    names, matrix = article_similarity_matrix(vectors, articles)
+    expected = top_article_pairs(names, matrix, 12)
+    found = nearest_article_pairs(vectors, articles, 12)
+    assert [(a, b) for _, a, b in found] == [(a, b) for _, a, b in expected]
+    assert sum(a[1:] == b[1:] for _, a, b in found) >= 10  # mostly the planted pairs
+    assert np.allclose([s for s, _, _ in found], [s for s, _, _ in expected], atol=1e-6)
+    assert nearest_article_pairs(vectors, articles, 0) == []

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import numpy as np
 import streamlit as st
 
 from explorer.app import charts, state
 from explorer.app.render import escape_markdown, passage_html, short
 from explorer.app.widgets import FOCUS_KEY, article_label, cached_related, passage_number, source_name
 from explorer.records import Hit, Passage
-from explorer.search import top_article_pairs
 
 HEATMAP_KEY = "pa_heatmap"
 
@@ -136,16 +134,15 @@ def _pair_from_heatmap() -> None:
 
 def overlap(shared: state.SharedExplorer, articles: dict[str, dict]) -> None:
     st.subheader("Which articles overlap")
-    article_ids, matrix = shared.article_similarity()
+    article_ids = sorted(articles)
     if len(article_ids) < 2:
         st.info("Add a second article to compare articles.")
         return
-    pairs = [(score, (a, b)) for score, a, b in top_article_pairs(article_ids, matrix, PAIRS_OFFERED)]
+    pairs = [(score, (a, b)) for score, a, b in shared.top_article_pairs(PAIRS_OFFERED)]
     score_of = {pair: score for score, pair in pairs}
     shown = heatmap_articles(article_ids, pairs)
-    rows = [article_ids.index(a) for a in shown]  # at most HEATMAP_ARTICLES
     titles = {a: article_label(articles, a) for a in {*shown, *(a for _, pair in pairs for a in pair)}}
-    frame = charts.article_heatmap_frame(shown, matrix[np.ix_(rows, rows)], titles)
+    frame = charts.article_heatmap_frame(shown, shared.article_overlap(shown), titles)
     caption = "How much each pair of articles says the same things. Click a cell to see their closest passages."
     if len(shown) < len(article_ids):
         caption += (
