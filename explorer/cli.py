@@ -271,7 +271,7 @@ def cmd_articles(args: argparse.Namespace) -> None:
         names, matrix = explorer.article_similarity()
         _print_json({"article_ids": names, "similarity": [[round(float(x), 4) for x in row] for row in matrix]})
         return
-    count = len(explorer.articles())
+    count = len(explorer.compared_articles())
     every = count * (count - 1) // 2
     top = args.top if args.top is not None else (0 if count <= ALL_PAIRS_UP_TO else DEFAULT_TOP_PAIRS)
     if not top:

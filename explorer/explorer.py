@@ -9,6 +9,7 @@ FAISS or the files on disk themselves.
 from __future__ import annotations
 
 import contextlib
+import functools
 import threading
 from collections.abc import Callable
 from contextlib import AbstractContextManager
@@ -98,6 +99,12 @@ class _LoadedIndex:
             np.array([p.article_id for p in index.passages], dtype=object),
             {p.passage_id: row for row, p in enumerate(index.passages)},
         )
+
+    @functools.cached_property
+    def compared_articles(self) -> list[str]:
+        """The articles that have passages, sorted: what article overlap compares (a title-only
+        article is in the manifest but has nothing to compare)."""
+        return sorted(set(self.article_ids.tolist()))
 
 
 class Explorer:
@@ -340,7 +347,7 @@ class Explorer:
         answer at any size."""
         state = self._loaded()
         if state.article_overlap is None:
-            count = len(self.articles())
+            count = len(state.compared_articles)
             if count > search.ARTICLE_MATRIX_LIMIT:
                 raise ExplorerError(
                     f"{count:,} articles are too many for the whole overlap matrix (at most "
@@ -352,11 +359,16 @@ class Explorer:
             state.article_overlap = names, matrix
         return state.article_overlap
 
+    def compared_articles(self) -> list[str]:
+        """The articles with passages, sorted: the ones :meth:`article_similarity` and
+        :meth:`top_article_pairs` compare."""
+        return self._loaded().compared_articles
+
     def top_article_pairs(self, limit: int) -> list[tuple[float, str, str]]:
         """The ``limit`` most overlapping pairs of articles, best first, as (overlap, first, second): from
         the whole matrix where there is one, else by nearest article centroids (kept per loaded index)."""
         state = self._loaded()
-        if len(self.articles()) <= search.ARTICLE_MATRIX_LIMIT:
+        if len(state.compared_articles) <= search.ARTICLE_MATRIX_LIMIT:
             return search.top_article_pairs(*self.article_similarity(), limit)
         if limit not in state.article_pairs:
             state.article_pairs[limit] = search.nearest_article_pairs(state.index.vectors, state.article_ids, limit)
@@ -366,7 +378,7 @@ class Explorer:
         """The overlap matrix of just these articles (rows and columns in the order given): read from
         the whole matrix where there is one, else computed from their passages alone."""
         state = self._loaded()
-        if len(self.articles()) <= search.ARTICLE_MATRIX_LIMIT:
+        if len(state.compared_articles) <= search.ARTICLE_MATRIX_LIMIT:
             names, matrix = self.article_similarity()
             rows = [names.index(article) for article in article_ids]
             return matrix[np.ix_(rows, rows)]

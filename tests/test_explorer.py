@@ -127,6 +127,18 @@ def test_article_overlap_above_the_matrix_limit_answers_pairs_not_the_matrix(fak
     assert np.allclose(some, matrix[np.ix_([2, 0], [2, 0])])
 
 
+def test_article_overlap_compares_the_articles_that_have_passages(fake_explorer, small_corpus):
+    """A title-only file is in the manifest (with a warning) but has no passage to compare: the
+    overlap, its pairs and the app's heatmap leave it out instead of failing on it."""
+    (small_corpus / "headline-only.txt").write_text("Only a headline here\n")
+    explorer = fake_explorer()
+    explorer.build(small_corpus)
+    assert "headline-only" in explorer.articles()
+    assert explorer.compared_articles() == ["bees", "bread", "rockets"] == explorer.article_similarity()[0]
+    assert len(explorer.top_article_pairs(10)) == 3
+    assert explorer.article_overlap(explorer.compared_articles()).shape == (3, 3)
+
+
 def test_every_mode_answers_and_marks_highlights(fake_explorer, small_corpus):
     explorer = fake_explorer()
     explorer.build(small_corpus)

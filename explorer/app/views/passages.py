@@ -134,7 +134,7 @@ def _pair_from_heatmap() -> None:
 
 def overlap(shared: state.SharedExplorer, articles: dict[str, dict]) -> None:
     st.subheader("Which articles overlap")
-    article_ids = sorted(articles)
+    article_ids = shared.compared_articles()
     if len(article_ids) < 2:
         st.info("Add a second article to compare articles.")
         return
