@@ -106,6 +106,14 @@ class _LoadedIndex:
         article is in the manifest but has nothing to compare)."""
         return sorted(set(self.article_ids.tolist()))
 
+    @functools.cached_property
+    def article_rows(self) -> dict[str, np.ndarray]:
+        """Article id -> its passages' rows, made once (one sort), so a few articles' passages are found
+        without a scan of every passage (a million at scale) per question."""
+        order = np.argsort(self.article_ids, kind="stable")
+        names, starts = np.unique(self.article_ids[order], return_index=True)
+        return dict(zip(names.tolist(), np.split(order, starts[1:])))
+
 
 class Explorer:
     """Build and query one index directory. Safe to share between threads (app sessions)."""
@@ -382,7 +390,7 @@ class Explorer:
             names, matrix = self.article_similarity()
             rows = [names.index(article) for article in article_ids]
             return matrix[np.ix_(rows, rows)]
-        rows = np.flatnonzero(np.isin(state.article_ids, article_ids))
+        rows = np.sort(np.concatenate([state.article_rows[article] for article in article_ids]))
         names, matrix = search.article_similarity_matrix(state.index.vectors[rows], state.article_ids[rows])
         order = [names.index(article) for article in article_ids]
         return matrix[np.ix_(order, order)]
