@@ -104,15 +104,13 @@ class _LoadedIndex:
     def compared_articles(self) -> list[str]:
         """The articles that have passages, sorted: what article overlap compares (a title-only
         article is in the manifest but has nothing to compare)."""
-        return sorted(set(self.article_ids.tolist()))
+        return list(self.article_rows)
 
     @functools.cached_property
     def article_rows(self) -> dict[str, np.ndarray]:
-        """Article id -> its passages' rows, made once (one sort), so a few articles' passages are found
-        without a scan of every passage (a million at scale) per question."""
-        order = np.argsort(self.article_ids, kind="stable")
-        names, starts = np.unique(self.article_ids[order], return_index=True)
-        return dict(zip(names.tolist(), np.split(order, starts[1:])))
+        """Article id -> its passages' rows (articles sorted), made once, so a few articles' passages are
+        found without a scan of every passage (a million at scale) per question."""
+        return search.rows_by_article(self.article_ids)
 
 
 class Explorer:

@@ -414,8 +414,9 @@ def make_label(keywords: Sequence[str], texts: Sequence[str], parts: int = 3, fa
     if not keywords and not fallback:
         return "miscellaneous"
     candidates = [*keywords, *fallback]
-    runs = word_runs(texts, {keyword for keyword in candidates if " " not in keyword})
-    names = spelled_out_names(texts, [keyword for keyword in candidates if " " not in keyword])
+    single_words = [keyword for keyword in candidates if " " not in keyword]
+    runs = word_runs(texts, set(single_words))
+    names = spelled_out_names(texts, single_words)
     chosen: list[str] = []
     used: set[str] = set()
     for candidate in candidates:
@@ -472,8 +473,12 @@ def spelled_out_names(texts: Sequence[str], words: Iterable[str]) -> dict[str, l
         if word.upper() not in written:
             continue  # the texts never write this word as an acronym
         name = _NAME_GAP.join(rf"{letter.upper()}[\w'’]*" for letter in letters)
-        for match in re.finditer(rf"(?<![\w'’-]){name}(?![\w'’-])", joined):
-            names.setdefault(word, []).append(" ".join(_PHRASE_GAP.split(match.group().lower())))
+        found = {
+            " ".join(_PHRASE_GAP.split(match.group().lower())): None
+            for match in re.finditer(rf"(?<![\w'’-]){name}(?![\w'’-])", joined)
+        }  # each name once, in the order first written
+        if found:
+            names[word] = list(found)
     return names
 
 

@@ -73,24 +73,21 @@ def article_similarity_matrix(vectors: np.ndarray, article_ids: np.ndarray) -> t
     matrix product and one ``maximum.reduceat`` per article, not a Python step per pair of
     articles (2,127 BBC News articles: 34-76 s that way).
     """
-    names, inverse = np.unique(np.asarray(article_ids), return_inverse=True)
-    names = names.tolist()
+    names, inverse, order, starts = _grouped_by_article(article_ids)
     size = len(names)
     if size < 2:
         return names, np.eye(size, dtype=np.float32)
-    order = np.argsort(inverse, kind="stable")
-    grouped = np.asarray(vectors, dtype=np.float32)[order]
-    starts = np.searchsorted(inverse[order], np.arange(size))
-    counts = np.diff(np.append(starts, len(order)))
     if len(vectors) > ARTICLE_MAXSIM_LIMIT:
-        centroids = np.add.reduceat(grouped, starts, axis=0) / counts[:, None]
-        centroids /= np.maximum(np.linalg.norm(centroids, axis=1, keepdims=True), 1e-12)
-        return names, (centroids @ centroids.T).astype(np.float32)
+        centroids = _article_centroids(vectors, inverse, size)
+        return names, centroids @ centroids.T
+    grouped = np.asarray(vectors, dtype=np.float32)[order]
+    article_of_grouped = inverse[order]
+    counts = np.bincount(inverse, minlength=size)
     sums = np.zeros((size, size), dtype=np.float64)  # row a: sum over a's passages of their best in b
     for first in range(0, len(grouped), MAXSIM_ROWS_PER_STEP):
         block = grouped[first : first + MAXSIM_ROWS_PER_STEP]
         best = np.maximum.reduceat(block @ grouped.T, starts, axis=1)  # block rows x articles
-        np.add.at(sums, inverse[order][first : first + len(block)], best)
+        np.add.at(sums, article_of_grouped[first : first + len(block)], best)
     best = (sums / counts[:, None]).astype(np.float32)
     matrix = (best + best.T) / 2
     np.fill_diagonal(matrix, 1.0)
@@ -110,14 +107,10 @@ def nearest_article_pairs(
     :func:`top_article_pairs`; a pair whose articles are not among each other's nearest centroids is
     missed, which the full matrix would find.
     """
-    from explorer.theme_features import group_sums
-
-    names, inverse = np.unique(np.asarray(article_ids), return_inverse=True)
+    names, inverse, order, starts = _grouped_by_article(article_ids)
     if limit <= 0 or len(names) < 2:
         return []
-    counts = np.bincount(inverse, minlength=len(names))
-    centroids = (group_sums(vectors, np.arange(len(vectors)), inverse, len(names)) / counts[:, None]).astype(np.float32)
-    centroids /= np.maximum(np.linalg.norm(centroids, axis=1, keepdims=True), 1e-12)
+    centroids = _article_centroids(vectors, inverse, len(names))
     index = vector_index.build(centroids, vector_index.choose_kind(len(names)))
     if vector_index.kind_of(index) == vector_index.APPROXIMATE:  # candidates only: fewer clusters searched
         import faiss
@@ -131,14 +124,38 @@ def nearest_article_pairs(
     for score, a, b in zip(scores.ravel()[keep], first[keep], second[keep]):
         pairs[(min(a, b), max(a, b))] = float(score)
     candidates = sorted(pairs, key=lambda pair: (-pairs[pair], pair))[: CANDIDATES_PER_PAIR * limit]
-    rows_of = np.split(np.argsort(inverse, kind="stable"), np.cumsum(counts)[:-1])
+    rows_of = np.split(order, starts[1:])
     scored = []
     for a, b in candidates:
         similarities = vectors[rows_of[a]] @ vectors[rows_of[b]].T
         overlap = (similarities.max(axis=1).mean() + similarities.max(axis=0).mean()) / 2
         scored.append((float(np.float32(overlap)), a, b))
     scored.sort(key=lambda item: (-item[0], item[1], item[2]))
-    return [(score, str(names[a]), str(names[b])) for score, a, b in scored[:limit]]
+    return [(score, names[a], names[b]) for score, a, b in scored[:limit]]
+
+
+def rows_by_article(article_ids: np.ndarray) -> dict[str, np.ndarray]:
+    """Article id -> the rows of its passages, in row order; articles sorted."""
+    names, _, order, starts = _grouped_by_article(article_ids)
+    return dict(zip(names, np.split(order, starts[1:])))
+
+
+def _grouped_by_article(article_ids: np.ndarray) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
+    """(article ids sorted, each passage's position in them, the passage rows sorted by article with
+    each article's rows in row order, where each article's rows start): one sort, for the overlap
+    functions and :func:`rows_by_article`."""
+    names, inverse = np.unique(np.asarray(article_ids), return_inverse=True)
+    order = np.argsort(inverse, kind="stable")
+    starts = np.searchsorted(inverse[order], np.arange(len(names)))
+    return names.tolist(), inverse, order, starts
+
+
+def _article_centroids(vectors: np.ndarray, inverse: np.ndarray, size: int) -> np.ndarray:
+    """Each article's mean passage vector at unit length (float32), summed without copying ``vectors``."""
+    from explorer.theme_features import group_sums, unit_rows  # imported here: they bring scikit-learn
+
+    counts = np.bincount(inverse, minlength=size)
+    return unit_rows(group_sums(vectors, np.arange(len(vectors)), inverse, size) / counts[:, None]).astype(np.float32)
 
 
 def top_article_pairs(names: list[str], matrix: np.ndarray, limit: int | None = None) -> list[tuple[float, str, str]]:

@@ -20,7 +20,7 @@ import numpy as np
 
 from explorer.hierarchy import UNASSIGNED
 from explorer.records import Passage
-from explorer.theme_features import group_sums
+from explorer.theme_features import group_sums, unit_rows
 
 MAP_NEIGHBOURS = 5
 """Previous passages whose map positions a new passage's position is averaged from."""
@@ -77,8 +77,7 @@ def nearest_theme(vectors: np.ndarray, theme_vectors: np.ndarray, theme_of: np.n
     if not member.any():
         return np.full(len(vectors), UNASSIGNED, dtype=int)
     themes, theme_rows = np.unique(theme_of[member], return_inverse=True)
-    centres = group_sums(theme_vectors, np.flatnonzero(member), theme_rows, len(themes))
-    centres /= np.maximum(np.linalg.norm(centres, axis=1, keepdims=True), 1e-12)  # the direction is what counts
+    centres = unit_rows(group_sums(theme_vectors, np.flatnonzero(member), theme_rows, len(themes)))  # directions
     return themes[np.argmax(vectors @ centres.T, axis=1)].astype(int)
 
 
