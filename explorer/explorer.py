@@ -341,7 +341,8 @@ class Explorer:
             raise ExplorerError(f"no passage {passage_id!r} in the index: list ids with `explorer passages`")
         index = state.index
         searched = vector_index.searcher(index.faiss_index, self.settings.vector_index)
-        rows = search.related_rows(searched, index.vectors, state.article_ids, row, k)
+        own = state.article_rows[state.article_ids[row]]
+        rows = search.related_rows(searched, index.vectors, own, row, k)
         return [Hit(rank, score, index.passages[r], similarity=score) for rank, (r, score) in enumerate(rows, start=1)]
 
     def article_similarity(self) -> tuple[list[str], np.ndarray]:
@@ -550,11 +551,10 @@ class Explorer:
         k = _checked_k(k)
         state = self._loaded()  # one index for the whole answer, even if another session reloads
         index = state.index
-        rows_a = np.flatnonzero(state.article_ids == article_a)
-        rows_b = np.flatnonzero(state.article_ids == article_b)
-        for article_id, rows in ((article_a, rows_a), (article_b, rows_b)):
-            if not len(rows):
+        for article_id in (article_a, article_b):
+            if article_id not in state.article_rows:
                 raise ExplorerError(f"no article {article_id!r} in the index: list them with `explorer articles`")
+        rows_a, rows_b = state.article_rows[article_a], state.article_rows[article_b]
         scores = index.vectors[rows_a] @ index.vectors[rows_b].T
         best = np.argsort(-scores, axis=None, kind="stable")[:k]
         pairs = []

@@ -40,16 +40,14 @@ def top_rows(faiss_index, query: np.ndarray, k: int) -> list[tuple[int, float]]:
     return [(int(r), float(s)) for r, s in zip(rows, scores) if r >= 0]
 
 
-def related_rows(
-    faiss_index, vectors: np.ndarray, article_ids: np.ndarray, row: int, k: int
-) -> list[tuple[int, float]]:
-    """The ``k`` passages nearest to passage ``row`` that come from *other* articles.
+def related_rows(faiss_index, vectors: np.ndarray, own: np.ndarray, row: int, k: int) -> list[tuple[int, float]]:
+    """The ``k`` passages nearest to passage ``row`` that come from *other* articles (``own``: the rows
+    of its article, as :func:`rows_by_article` groups them, so no call scans every passage).
 
     The own article is excluded inside the search rather than filtered after
     it, so an approximate index cannot come back with fewer than ``k``; if its
     clusters hold too few (a huge ``k``), the exact storage answers instead.
     """
-    own = np.flatnonzero(article_ids == article_ids[row])
     k = min(k, faiss_index.ntotal - len(own))
     if k <= 0:
         return []

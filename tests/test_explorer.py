@@ -194,3 +194,20 @@ def test_concurrent_questions_and_reloads_give_consistent_answers(fake_explorer,
 
     with ThreadPoolExecutor(max_workers=8) as pool:
         assert all(pool.map(ask, range(200)))
+
+
+def test_closest_pairs_of_two_articles_best_first(fake_explorer, small_corpus):
+    """Each pair holds a passage of each article, in the order asked, with their cosine, best first;
+    an article with no passages (title only) or none at all is one clear error."""
+    (small_corpus / "headline-only.txt").write_text("Only a headline here\n")
+    explorer = fake_explorer()
+    explorer.build(small_corpus)
+    pairs = explorer.closest_pairs("rockets", "bees", k=3)
+    assert pairs and all(a.article_id == "rockets" and b.article_id == "bees" for a, b, _ in pairs)
+    vectors = {p.passage_id: v for p, v in zip(explorer.passages(), explorer.index.vectors)}
+    for a, b, score in pairs:
+        assert score == pytest.approx(float(vectors[a.passage_id] @ vectors[b.passage_id]), abs=1e-6)
+    assert [s for _, _, s in pairs] == sorted((s for _, _, s in pairs), reverse=True)
+    for missing in ("headline-only", "comets"):
+        with pytest.raises(ExplorerError, match=f"no article '{missing}'.*explorer articles"):
+            explorer.closest_pairs("bees", missing)

@@ -1,6 +1,6 @@
 import numpy as np
 
-from explorer.search import article_similarity_matrix, related_rows, top_rows
+from explorer.search import article_similarity_matrix, related_rows, rows_by_article, top_rows
 from explorer.store import build_faiss_index
 
 
@@ -23,7 +23,7 @@ def test_top_rows_are_ranked_by_cosine():
 
 def test_related_rows_skip_the_same_article():
     index = build_faiss_index(VECTORS)
-    rows = related_rows(index, VECTORS, ARTICLES, 0, 2)
+    rows = related_rows(index, VECTORS, rows_by_article(ARTICLES)["a"], 0, 2)
     assert [r for r, _ in rows] == [3, 2]
     assert all(ARTICLES[r] != "a" for r, _ in rows)
 
