@@ -11,6 +11,7 @@ from explorer.labels import (
     make_label,
     spelled_out_names,
     surface_forms,
+    without_links,
 )
 
 
@@ -34,6 +35,23 @@ def test_phrases_are_words_that_stand_together():
     assert "influence iraq" not in phrases  # a stop word stood between them
     assert "baghdad iraqi" not in phrases  # a comma stood between them
     assert "us" not in phrases and "in" not in phrases
+
+
+def test_web_and_mail_addresses_give_no_keyphrases():
+    """Abstracts and articles cite sites ("http://www.yeastract.com"): a SciFact theme was labelled
+    "genome, http". The address is masked in place, so offsets into the text still hold."""
+    text = (
+        "Data at http://www.lmmd.org/online_services/metaadedb/ and www.yeastract.com (mail a.b@x-y.org) on yeast genes"
+    )
+    phrases = keyphrases(text)
+    assert not {"http", "www", "org", "lmmd", "yeastract", "com", "mail a.b", "x-y"} & set(phrases)
+    assert {"data", "yeast genes", "mail"} <= set(phrases)
+    assert "data yeast" not in phrases and "mail yeast" not in phrases  # an address breaks a phrase
+    masked = without_links(text)
+    assert len(masked) == len(text) and masked.endswith("on yeast genes") and "http" not in masked
+    assert without_links("No address here.") == "No address here."
+    label = make_label(["yeast genes", "data"], [text, text.replace("yeast", "Yeast")])
+    assert "http" not in label.lower() and "yeast genes" in label.lower()
 
 
 def test_outliers_get_no_keywords():
@@ -126,7 +144,7 @@ def _reference_keyphrases(text: str) -> list[str]:
 
     out: list[str] = []
     run: list[str] = []
-    for token in _WORD_OR_BREAK.findall(text):
+    for token in _WORD_OR_BREAK.findall(without_links(text)):
         word, possessive = _counted_form(token) if token[0].isalpha() else ("", 0)
         if not word or word in run:
             run = [word] if word else []
@@ -142,6 +160,7 @@ def _reference_keyphrases(text: str) -> list[str]:
 
 
 _WORDS = ["Iraq's", "militia", "militias", "the", "US", "forces", "U.S.", "Kataib", "Hezbollah", "of", "rise", "a"]
+_WORDS += ["http://www.example.org/militia", "www.bbc.co.uk", "press@example.com"]
 
 
 @given(st.lists(st.sampled_from([*_WORDS, ",", ".", " - ", "’s", "\n"]), max_size=40))
