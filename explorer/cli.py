@@ -13,6 +13,7 @@ import os
 import subprocess
 import sys
 import textwrap
+from collections import Counter
 from pathlib import Path
 
 from explorer.errors import ExplorerError
@@ -255,10 +256,7 @@ def _articles_line(theme) -> str:
     its passages, with their counts; a BBC News theme spans 270 articles, a line of 4,000 characters."""
     if len(theme.article_ids) <= ARTICLES_LISTED:
         return ", ".join(theme.article_ids)
-    from collections import Counter
-
-    held = Counter(p.article_id for p in theme.passages).most_common()
-    held.sort(key=lambda item: (-item[1], item[0]))
+    held = sorted(Counter(p.article_id for p in theme.passages).items(), key=lambda item: (-item[1], item[0]))
     listed = ", ".join(f"{article} ({count})" for article, count in held[:ARTICLES_LISTED])
     return f"{listed} and {len(held) - ARTICLES_LISTED} more (--json lists them all)"
 

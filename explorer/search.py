@@ -162,10 +162,10 @@ def top_article_pairs(names: list[str], matrix: np.ndarray, limit: int | None = 
 
     A selection in numpy: 2,127 articles make 2.3 million pairs, which sorted as Python tuples on
     every render of the app's Passages page cost seconds."""
-    upper_a, upper_b = np.triu_indices(len(names), k=1)
-    scores = np.asarray(matrix, dtype=np.float64)[upper_a, upper_b]
     if limit is not None and limit <= 0:
         return []
+    upper_a, upper_b = np.triu_indices(len(names), k=1)
+    scores = np.asarray(matrix, dtype=np.float64)[upper_a, upper_b]
     if limit is not None and limit < len(scores):
         threshold = np.partition(scores, len(scores) - limit)[len(scores) - limit]  # the limit-th best
         kept = np.flatnonzero(scores >= threshold)  # with every tie, so the cut below is in order
