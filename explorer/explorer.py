@@ -396,7 +396,12 @@ class Explorer:
 
     # -- themes (computed at build time; see explorer/themes.py and docs/THEMES.md) --
 
-    def themes(self, n_themes: int | None = None, assign_outliers: bool = False) -> list[Theme]:
+    def themes(
+        self,
+        n_themes: int | None = None,
+        assign_outliers: bool = False,
+        model_lock: AbstractContextManager | None = None,
+    ) -> list[Theme]:
         """Themes, largest first, with the unassigned group (theme_id -1) last.
 
         ``n_themes`` below :meth:`theme_count` asks for fewer, broader themes: finer
@@ -405,22 +410,29 @@ class Explorer:
         are fitted again at that number (seconds at 10k passages, kept in memory until
         the index changes): the same merge tree cut lower, so they split the build's
         themes further. ``assign_outliers`` puts each unassigned passage in its
-        nearest theme instead (same ids, no refit).
+        nearest theme instead (same ids, no refit). ``model_lock``: held around the refit's calls into
+        the model, for a caller that shares this explorer between threads (see :meth:`finer_themes_fit`).
         """
         from explorer.theme_payload import themes_from_assignments
 
         state = self._loaded()
-        view = self._theme_view(state, n_themes, assign_outliers)
+        view = self._theme_view(state, n_themes, assign_outliers, model_lock)
         if view.themes is None:
             view.themes = themes_from_assignments(
                 view.assignments, view.info, state.index.passages, state.index.vectors
             )
         return view.themes
 
-    def _theme_view(self, state: _LoadedIndex, n_themes: int | None, assign_outliers: bool) -> _ThemeView:
+    def _theme_view(
+        self,
+        state: _LoadedIndex,
+        n_themes: int | None,
+        assign_outliers: bool,
+        model_lock: AbstractContextManager | None = None,
+    ) -> _ThemeView:
         from explorer.theme_payload import view_assignments
 
-        payload, cut, finer = self._themes_payload(state, n_themes)
+        payload, cut, finer = self._themes_payload(state, n_themes, model_lock)
         key = (finer, cut, assign_outliers)
         view = state.theme_views.get(key)
         if view is None:
@@ -437,7 +449,9 @@ class Explorer:
         larger one fits finer themes."""
         return self._built_count(self._loaded())
 
-    def _themes_payload(self, state: _LoadedIndex, n_themes: int | None) -> tuple[dict, int | None, int | None]:
+    def _themes_payload(
+        self, state: _LoadedIndex, n_themes: int | None, model_lock: AbstractContextManager | None = None
+    ) -> tuple[dict, int | None, int | None]:
         """(the payload holding themes at ``n_themes``, the hierarchy cut to apply to it or None, the
         count fitted for it or None when the build's themes answer)."""
         if n_themes is None:
@@ -446,7 +460,7 @@ class Explorer:
         if finer is None:
             return state.index.themes, (n_themes if n_themes < self._built_count(state) else None), None
         if finer not in state.finer_themes:
-            self._finer_fit(state, finer)()
+            self._finer_fit(state, finer)(model_lock)
         return state.finer_themes[finer], None, finer
 
     @staticmethod
@@ -469,11 +483,19 @@ class Explorer:
         only reads the loaded index, so it can run outside that lock, taking the lock it is given
         around each call into the model; the result is kept where :meth:`themes` finds it.
         """
+        if self.themes_ready(n_themes):
+            return None
+        state = self._loaded()
+        return self._finer_fit(state, self._finer_count(state, n_themes))
+
+    def themes_ready(self, n_themes: int | None = None) -> bool:
+        """Whether :meth:`themes` answers ``n_themes`` from what is loaded, without a fit: the build's
+        themes, a coarser cut of them, or finer ones fitted already."""
+        if n_themes is None:
+            return True
         state = self._loaded()
         finer = self._finer_count(state, n_themes)
-        if finer is None or finer in state.finer_themes:
-            return None
-        return self._finer_fit(state, finer)
+        return finer is None or finer in state.finer_themes
 
     def _finer_fit(self, state: _LoadedIndex, n_themes: int) -> Callable[[AbstractContextManager | None], None]:
         index = state.index

@@ -134,3 +134,34 @@ def test_finer_themes_are_fitted_without_keeping_other_sessions_waiting(seed_ind
     themes = shared.themes(finer)  # found, not fitted again
     assert fits == [finer] and len([t for t in themes if t.theme_id >= 0]) > shared.theme_count()
     assert explorer.finer_themes_fit(finer) is None and explorer.finer_themes_fit(2) is None
+
+
+def test_a_new_visitors_page_reads_do_not_wait_for_other_sessions_questions(fake_explorer, small_corpus):
+    """The sidebar's counts and the article list come from the loaded index without the shared lock, so
+    a new visitor's page is drawn while other sessions' questions hold it; a question still waits."""
+    explorer = fake_explorer()
+    explorer.build()
+    shared = SharedExplorer(explorer)
+    shared.warm_up()
+    expected = (explorer.articles(), len(explorer.passages()), [t.label for t in explorer.themes()])
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        with shared._lock:  # another session's question in progress
+            reads = pool.submit(
+                lambda: (
+                    shared.has_index(),
+                    shared.articles(),
+                    len(shared.passages()),
+                    [t.label for t in shared.themes()],
+                    [t.label for t in shared.themes(1)],  # a coarser cut: no fit
+                    shared.version(),
+                    shared.manifest()["generation"],
+                    shared.theme_count(),
+                )
+            )
+            has_index, articles, passages, labels, coarse, version, generation, count = reads.result(timeout=10)
+            question = pool.submit(shared.ask, "green tea", 3)
+            time.sleep(0.2)
+            assert not question.done()  # the model is used by one session at a time
+        assert question.result(timeout=10)
+    assert has_index and (articles, passages, labels) == expected
+    assert version == generation and count >= len(coarse) - 1

@@ -1,8 +1,11 @@
 """The real pipeline over the seed corpus: all-MiniLM-L6-v2, FAISS on disk, real answers."""
 
 import json
+from pathlib import Path
 
 from explorer import store
+
+BENCH = Path(__file__).resolve().parent.parent / "bench"
 
 KATAIB = "Kataib Hezbollah, Badr, Asaib Ahl al-Haq"
 
@@ -34,6 +37,23 @@ def test_paraphrased_questions_find_their_passage(seed_explorer):
     for question, expected in cases.items():
         hits = seed_explorer.ask(question, k=5)
         assert any(expected in hit.passage.text for hit in hits), question
+
+
+def test_the_benchmark_question_sets_are_sound_and_mostly_answered(seed_explorer):
+    """bench/seed_questions.jsonl and bench/paraphrased_questions.jsonl (90 questions, most in words the
+    articles do not use): each expected string is whole in a passage as the product splits the
+    corpus, and the default search has an expected passage in the top 5 for at least 85% of them."""
+    texts = [p.text for p in seed_explorer.passages()]
+    found = total = 0
+    for name in ("seed_questions.jsonl", "paraphrased_questions.jsonl"):
+        for line in (BENCH / name).read_text(encoding="utf-8").splitlines():
+            question = json.loads(line)
+            for expected in question["expected"]:  # not cut in two by a passage boundary
+                assert any(expected in text for text in texts), (name, question["id"], expected)
+            hits = seed_explorer.ask(question["text"], k=5)
+            found += any(e in hit.passage.text for hit in hits for e in question["expected"])
+            total += 1
+    assert total == 90 and found / total >= 0.85, (found, total)
 
 
 def test_related_passages_come_from_other_articles_and_share_the_subject(seed_explorer):

@@ -31,8 +31,17 @@ from explorer.settings import Settings
 T = TypeVar("T")
 
 
+# Reads of the loaded index that never call the model: the Explorer loads its index under its own lock
+# and never changes a loaded one, so these need not queue behind other sessions' questions. A new
+# visitor's first page (the sidebar's counts, the Ask page's article list) is drawn from them.
+UNLOCKED_READS = frozenset(
+    {"has_index", "articles", "passages", "passage", "theme_count", "themes_stale", "themes_ready"}
+)
+
+
 class SharedExplorer:
-    """A lock around every method call of one Explorer; attributes pass through."""
+    """A lock around every method call of one Explorer that may use the model or fit; reads of the
+    loaded index (:data:`UNLOCKED_READS`) and attributes pass through."""
 
     def __init__(self, explorer: Explorer) -> None:
         self._explorer = explorer
@@ -42,7 +51,7 @@ class SharedExplorer:
 
     def __getattr__(self, name: str) -> Any:
         value = getattr(self._explorer, name)
-        if not callable(value):
+        if not callable(value) or name in UNLOCKED_READS:
             return value
 
         def locked(*args: Any, **kwargs: Any) -> Any:
@@ -73,13 +82,19 @@ class SharedExplorer:
 
     def version(self) -> str:
         """The generation of the loaded index: cache keys change when the index does."""
-        with self._lock:
-            return str(self._explorer.index.manifest.get("generation", ""))
+        return str(self._explorer.index.manifest.get("generation", ""))
 
     def manifest(self) -> dict:
         """The loaded index's manifest: model, corpus path, generation, articles."""
-        with self._lock:
-            return dict(self._explorer.index.manifest)
+        return dict(self._explorer.index.manifest)
+
+    def themes(self, n_themes: int | None = None, assign_outliers: bool = False) -> list:
+        """The themes (:meth:`Explorer.themes`) without the lock: they are read from the loaded index,
+        and a refit they need (finer themes not fitted yet, see :meth:`prepare_themes`) takes the lock
+        only around its calls into the model."""
+        if not self._explorer.themes_ready(n_themes):
+            self.prepare_themes(n_themes)  # one fit at a time
+        return self._explorer.themes(n_themes, assign_outliers, model_lock=self._lock)
 
     def warm_up(self) -> None:
         """Load the model, the index and its themes now, so the first question is as fast as the next."""
