@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from explorer.cleaning import is_furniture
+from explorer.cleaning import is_furniture, normalized_words
 from explorer.errors import ExplorerError
 from explorer.records import Article
 
@@ -232,6 +232,12 @@ def _first_title_line(text: str) -> str:
     return ""
 
 
+def _opens_with(text: str, title: str) -> bool:
+    """Whether the body's first line is the title itself (an HTML page's headline, a record that
+    repeats its title above the story): that line is then the title, not a passage."""
+    return bool(title) and normalized_words(_first_title_line(text)) == normalized_words(title)
+
+
 def _read_text(file: Path, key: str, text: str, warnings: list[str]) -> Article | None:
     if not text.strip():
         warnings.append(f"{file}: skipped, the file is empty")
@@ -250,12 +256,13 @@ def _read_html(file: Path, key: str, html: str, warnings: list[str]) -> Article 
         warnings.append(f"{file}: skipped, no article text found in the HTML")
         return None
     metadata = trafilatura.extract_metadata(html)
-    title = (metadata.title if metadata and metadata.title else "") or title_from_stem(file.stem)
+    title = ((metadata.title if metadata and metadata.title else "") or title_from_stem(file.stem)).strip()
     return Article(
         key,
-        title.strip(),
+        title,
         extracted,
         source_path=str(file),
+        headline_in_text=_opens_with(extracted, title),
         date=(metadata.date or "") if metadata else "",
         source=(metadata.sitename or "") if metadata else "",
         url=(metadata.url or "") if metadata else "",
@@ -376,7 +383,7 @@ def _record_article(file: Path, key: str, record: dict, number: int, problems: _
         record_id = f"{key}-{number}"
         problems.no_id.append(number)
     title = str(record.get("title") or "").strip()
-    headline = False
+    headline = _opens_with(text, title)
     if not title:
         title, headline = _title_from_body(text)
     return Article(

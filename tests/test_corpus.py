@@ -73,6 +73,30 @@ def test_every_format(tmp_path):
     assert by_id["c1"].text == "Text of, the csv row." and by_id["c1"].source == "Wire"
 
 
+def test_a_headline_repeated_above_the_body_is_the_title_not_a_passage(tmp_path):
+    """An HTML page's <h1> and a record that repeats its title on its first line: like a .txt file's
+    first line, that line names the article and is not searched as (or glued to) its first passage."""
+    story = "Oil prices jumped on Monday after the producers announced a surprise cut in output."
+    (tmp_path / "page.html").write_text(
+        "<html><head><title>Oil prices surge as OPEC cuts output</title></head><body><article>"
+        f"<h1>Oil prices surge as OPEC cuts output</h1><p>{story}</p>"
+        "<p>Analysts said the move would push inflation higher across Europe this year.</p></article></body></html>"
+    )
+    (tmp_path / "rows.jsonl").write_text(
+        json.dumps({"id": "same", "title": "Harbour reopens", "text": f"Harbour reopens\n\n{story}"})
+        + "\n"
+        + json.dumps({"id": "other", "title": "Harbour news", "text": f"Harbour reopens\n\n{story} Boats left."})
+        + "\n"
+    )
+    by_id = {a.article_id: a for a in read_corpus(tmp_path).articles}
+    page = split_article(by_id["page"])
+    assert by_id["page"].title == "Oil prices surge as OPEC cuts output" and page[0].text.startswith(story)
+    assert all("OPEC" not in p.text for p in page)
+    assert [p.text for p in split_article(by_id["same"])] == [story]
+    assert not by_id["other"].headline_in_text  # another first line is the body's, kept
+    assert "Harbour reopens" in split_article(by_id["other"])[0].text
+
+
 def test_bad_records_are_reported_and_good_ones_kept(tmp_path):
     (tmp_path / "mixed.jsonl").write_text('{"id": "good", "text": "A good record."}\n{broken\n{"id": "notext"}\n')
     result = read_corpus(tmp_path)
