@@ -23,7 +23,8 @@ from explorer.cleaning import is_furniture, normalized_words
 from explorer.errors import ExplorerError
 from explorer.records import Article
 
-TEXT_SUFFIXES = {".txt", ".md", ".markdown"}
+MARKDOWN_SUFFIXES = {".md", ".markdown"}
+TEXT_SUFFIXES = {".txt"} | MARKDOWN_SUFFIXES
 HTML_SUFFIXES = {".html", ".htm"}
 RECORD_SUFFIXES = {".jsonl", ".csv"}
 SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | RECORD_SUFFIXES | {".pdf"}
@@ -181,6 +182,8 @@ def _read_file(file: Path, key: str, warnings: list[str]) -> Iterator[Article]:
         text = decode_text(raw, file, warnings)
         if suffix in HTML_SUFFIXES:
             yield from _optional(_read_html(file, key, text, warnings))
+        elif suffix in MARKDOWN_SUFFIXES:
+            yield from _optional(_read_markdown(file, key, text, warnings))
         else:
             yield from _optional(_read_text(file, key, text, warnings))
 
@@ -246,6 +249,30 @@ def _read_text(file: Path, key: str, text: str, warnings: list[str]) -> Article 
     if looks_like_title(first):
         return Article(key, first, text, source_path=str(file), headline_in_text=True)
     return Article(key, title_from_stem(file.stem), text, source_path=str(file))
+
+
+def _read_markdown(file: Path, key: str, source: str, warnings: list[str]) -> Article | None:
+    """A Markdown file as plain text (:mod:`explorer.markdown_text`); its front matter's title, date,
+    source and address, when it has them, name the article."""
+    from explorer.markdown_text import read_markdown
+
+    document = read_markdown(source)
+    title = document.field("title", "headline")
+    if not title:
+        return _read_text(file, key, document.text, warnings)
+    if not document.text.strip():
+        warnings.append(f"{file}: skipped, the file has a title but no text")
+        return None
+    return Article(
+        key,
+        title,
+        document.text,
+        source_path=str(file),
+        date=document.field("date", "published", "pubdate"),
+        source=document.field("source", "publisher", "site", "outlet"),
+        url=document.field("url", "link", "canonical_url", "permalink"),
+        headline_in_text=_opens_with(document.text, title),
+    )
 
 
 def _read_html(file: Path, key: str, html: str, warnings: list[str]) -> Article | None:

@@ -26,6 +26,7 @@ from explorer.lexical import LexicalIndex
 from explorer.records import Passage
 from explorer.settings import Settings
 from explorer.theme_placement import place_passages
+from explorer.wording import counted
 
 StageCallback = Callable[[str, float], None]
 """Called with a stage description and a fraction done (0..1), for progress bars."""
@@ -80,7 +81,7 @@ class BuildReport:
 
     def summary(self) -> str:
         return (
-            f"indexed {self.passages} passages from {self.articles} articles "
+            f"indexed {counted(self.passages, 'passage')} from {counted(self.articles, 'article')} "
             f"({self.embedded} embedded, {self.reused} reused; "
             f"{len(self.added_articles)} added, {len(self.changed_articles)} changed, "
             f"{len(self.removed_articles)} removed)"

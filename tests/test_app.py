@@ -246,7 +246,7 @@ def test_first_run_offers_to_build_the_index(tmp_path, monkeypatch):
     app.button(key="build_index").click().run()
     assert not app.exception, app.exception
     assert (tmp_path / "index" / "manifest.json").exists()
-    assert any("indexed 1 passages" in s.value for s in app.success)
+    assert any("indexed 1 passage from 1 article " in s.value for s in app.success)
     assert app.text_input(key="question")  # the app itself is shown after the build
 
 

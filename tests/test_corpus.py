@@ -97,6 +97,32 @@ def test_a_headline_repeated_above_the_body_is_the_title_not_a_passage(tmp_path)
     assert "Harbour reopens" in split_article(by_id["other"])[0].text
 
 
+def test_markdown_front_matter_names_the_article_and_markup_is_not_text(tmp_path):
+    """A Jekyll/Hugo-style post: the YAML block gives the title, date and address and is not a passage;
+    the heading repeating the title is not one either; links keep their text without their address;
+    emphasis marks, images and tags go; an HTML paragraph keeps its words."""
+    (tmp_path / "post.md").write_text(
+        '---\ntitle: "Drought hits farmers"\ndate: 2022-08-01\nurl: https://example.org/drought\n---\n\n'
+        "# Drought hits farmers\n\n![A dry field](field.jpg)\n\n"
+        "Farmers say the **worst drought** in decades cut the harvest,\naccording to a "
+        "[government report](https://example.org/report).\n\n"
+        "<p>Water quotas for <b>irrigation</b> were halved.</p><script>track()</script>\n\n"
+        "- Wheat yields fell by 40 percent in the worst-hit districts this summer.\n"
+    )
+    (tmp_path / "note.md").write_text("---\nnot: [valid\n---\n\nA note whose first block is not YAML.\n")
+    by_id = {a.article_id: a for a in read_corpus(tmp_path).articles}
+    post = by_id["post"]
+    assert (post.title, post.date, post.url) == ("Drought hits farmers", "2022-08-01", "https://example.org/drought")
+    texts = [p.text for p in split_article(post)]
+    joined = " ".join(texts)
+    assert texts[0].startswith("Farmers say the worst drought in decades cut the harvest, according to a government")
+    assert "Water quotas for irrigation were halved." in joined and "Wheat yields fell" in joined
+    for markup in ("---", "title:", "**", "](", "https://", "field.jpg", "<", "track()", "Drought hits"):
+        assert markup not in joined, markup
+    assert all(post.text[p.start : p.end] == p.text for p in split_article(post))
+    assert "A note whose first block is not YAML." in by_id["note"].text  # a broken block stays text
+
+
 def test_bad_records_are_reported_and_good_ones_kept(tmp_path):
     (tmp_path / "mixed.jsonl").write_text('{"id": "good", "text": "A good record."}\n{broken\n{"id": "notext"}\n')
     result = read_corpus(tmp_path)
