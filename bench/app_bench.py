@@ -23,7 +23,6 @@ The index is built once into bench/.cache/app-seed-index from corpus/.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform
 import sys
@@ -33,18 +32,18 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.app_server import CHROMIUM, CHROMIUM_ARGS, running_app, stop_on_sigterm  # noqa: E402
-from bench.common import CACHE, REPO, median, percentile, timed, write_section  # noqa: E402
+from bench.common import CACHE, REPO, SEED_QUESTIONS, median, percentile, read_questions, timed, write_section  # noqa: E402
 from explorer.app.state import SharedExplorer  # noqa: E402
 from explorer.explorer import Explorer  # noqa: E402
 from explorer.settings import Settings  # noqa: E402
 
-QUESTIONS = REPO / "bench" / "seed_questions.jsonl"
+QUESTIONS = SEED_QUESTIONS
 INDEX = CACHE / "app-seed-index"
 COMMAND = ".venv/bin/python bench/app_bench.py"
 
 
 def questions() -> list[str]:
-    return [json.loads(line)["text"] for line in QUESTIONS.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [question["text"] for question in read_questions(QUESTIONS)]
 
 
 def facade_latencies(texts: list[str], repeats: int) -> list[float]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import re
 import statistics
 import time
@@ -13,6 +14,12 @@ REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
 CACHE = REPO / "bench" / ".cache"
 BENCHMARKS_MD = REPO / "docs" / "BENCHMARKS.md"
+SEED_QUESTIONS = REPO / "bench" / "seed_questions.jsonl"
+
+
+def read_questions(path: Path = SEED_QUESTIONS) -> list[dict]:
+    """A seed-corpus question set: ``{"id", "text", "expected": [a string of the right passage, ...]}`` per line."""
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
 def percentile(values: list[float], q: float) -> float:

@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import os
 import sys
 from pathlib import Path
@@ -36,14 +35,14 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.app_server import running_app, stop_on_sigterm  # noqa: E402
-from bench.common import CACHE, REPO, median, percentile, write_section  # noqa: E402
+from bench.common import CACHE, REPO, SEED_QUESTIONS, median, percentile, read_questions, write_section  # noqa: E402
 from bench.cpu_usage import CpuUse  # noqa: E402
 from bench.load_users import Expected, LoadRun, Phase, drive  # noqa: E402
 from explorer.app.widgets import passage_number, source_name  # noqa: E402
 from explorer.explorer import Explorer  # noqa: E402
 from explorer.settings import Settings  # noqa: E402
 
-QUESTIONS = REPO / "bench" / "seed_questions.jsonl"
+QUESTIONS = SEED_QUESTIONS
 INDEX = CACHE / "app-seed-index"
 CORPUS = REPO / "corpus"
 LOG = CACHE / "load-bench-streamlit.log"
@@ -52,7 +51,7 @@ MIN_USERS = 8
 
 
 def seed_questions() -> list[dict]:
-    return [json.loads(line) for line in QUESTIONS.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return read_questions(QUESTIONS)
 
 
 def expected_answers(explorer: Explorer, records: list[dict]) -> tuple[list[Expected], int]:

@@ -21,14 +21,23 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import CACHE, REPO, SHARED, median, percentile, timed, write_section  # noqa: E402
+from bench.common import (  # noqa: E402
+    CACHE,
+    REPO,
+    SEED_QUESTIONS,
+    SHARED,
+    median,
+    percentile,
+    read_questions,
+    timed,
+    write_section,
+)
 from explorer import retrieval, search  # noqa: E402
 from explorer.errors import ExplorerError  # noqa: E402
 from explorer.explorer import Explorer  # noqa: E402
 from explorer.settings import Settings  # noqa: E402
 
 SCIFACT = SHARED / "data" / "scifact"
-SEED_QUESTIONS = REPO / "bench" / "seed_questions.jsonl"
 # Written for outside-style checks in later sessions (most in words the articles do not use) and never used
 # to choose a setting: the fusion weight and the threshold were picked on SciFact train and the seed set.
 PARAPHRASED_QUESTIONS = REPO / "bench" / "paraphrased_questions.jsonl"
@@ -107,11 +116,6 @@ def evaluate_scifact(explorer: Explorer, queries: dict[str, str], qrels: dict[st
             f"scifact {mode_name(mode, mmr)}: nDCG@10 {results[mode_name(mode, mmr)]['ndcg@10']:.4f}", file=sys.stderr
         )
     return results
-
-
-def read_questions(path: Path) -> list[dict]:
-    """Questions of a seed-corpus set: ``{"id", "text", "expected": [a string of the right passage, ...]}``."""
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
 def evaluate_seed(explorer: Explorer, path: Path = SEED_QUESTIONS) -> dict:
@@ -199,7 +203,7 @@ def tune(scifact: Explorer, seed: Explorer) -> dict[str, tuple[float, float]]:
     queries, qrels = load_scifact("train")
     article_ids = np.array([p.article_id for p in scifact.index.passages], dtype=object)
     scifact_candidates = _candidates(scifact, list(queries.values()), 400)
-    questions = [json.loads(line) for line in SEED_QUESTIONS.read_text().splitlines() if line.strip()]
+    questions = read_questions()
     seed_candidates = _candidates(seed, [q["text"] for q in questions], 100)
     results = {}
     for name, (scheme, weight) in schemes.items():
@@ -308,7 +312,7 @@ def main() -> None:
         "on_topic": on_topic,
         "scifact_on_seed": off_topic_similarities(seed_explorer, list(queries.values())[:100]),
         "seed_on_scifact": off_topic_similarities(
-            scifact_explorer, [json.loads(x)["text"] for x in SEED_QUESTIONS.read_text().splitlines() if x.strip()]
+            scifact_explorer, [question["text"] for question in read_questions()]
         ),
     }
     answerable = on_topic + seed["dense"]["top_similarity"]

@@ -20,7 +20,6 @@ own browsers take most of the CPU; this one isolates the server's part.
 
 from __future__ import annotations
 
-import json
 import sys
 import threading
 import time
@@ -29,14 +28,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import CACHE, REPO, bench_parser, median, percentile, publish  # noqa: E402
+from bench.common import CACHE, REPO, bench_parser, median, percentile, publish, read_questions  # noqa: E402
 from explorer.app.state import SharedExplorer  # noqa: E402
 from explorer.errors import ExplorerError  # noqa: E402
 from explorer.explorer import Explorer  # noqa: E402
 from explorer.settings import Settings  # noqa: E402
 
 COMMAND = ".venv/bin/python bench/visitor_bench.py"
-QUESTIONS = REPO / "bench" / "seed_questions.jsonl"
 
 
 def seed_explorer() -> Explorer:
@@ -76,7 +74,7 @@ def main() -> None:
     args = parser.parse_args()
     shared = SharedExplorer(seed_explorer())
     shared.warm_up()
-    questions = [json.loads(line)["text"] for line in QUESTIONS.read_text().splitlines() if line.strip()]
+    questions = [question["text"] for question in read_questions()]
     stop, asked = threading.Event(), [0]
 
     def ask(offset: int) -> None:

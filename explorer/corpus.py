@@ -257,7 +257,7 @@ def _read_markdown(file: Path, key: str, source: str, warnings: list[str]) -> Ar
     from explorer.markdown_text import read_markdown
 
     document = read_markdown(source)
-    title = document.field("title", "headline")
+    title = document.first("title", "headline")
     if not title:
         return _read_text(file, key, document.text, warnings)
     if not document.text.strip():
@@ -268,9 +268,9 @@ def _read_markdown(file: Path, key: str, source: str, warnings: list[str]) -> Ar
         title,
         document.text,
         source_path=str(file),
-        date=document.field("date", "published", "pubdate"),
-        source=document.field("source", "publisher", "site", "outlet"),
-        url=document.field("url", "link", "canonical_url", "permalink"),
+        date=document.first("date", "published", "pubdate"),
+        source=document.first("source", "publisher", "site", "outlet"),
+        url=document.first("url", "link", "canonical_url", "permalink"),
         headline_in_text=_opens_with(document.text, title),
     )
 

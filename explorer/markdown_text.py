@@ -26,7 +26,7 @@ class MarkdownDocument:
     metadata: dict = field(default_factory=dict)
     """The front matter's keys, lower-cased (empty when the file has none or it is not YAML)."""
 
-    def field(self, *names: str) -> str:
+    def first(self, *names: str) -> str:
         """The first of ``names`` the front matter gives as a scalar, as text ("" if none)."""
         for name in names:
             value = self.metadata.get(name)

@@ -26,7 +26,8 @@ class Article:
     source: str = ""
     url: str = ""
     headline_in_text: bool = False
-    """True when ``title`` is a line of ``text`` (plain text, Markdown, PDF): that line is not a passage."""
+    """True when ``title`` is a line of ``text`` (plain text, Markdown, PDF, an HTML headline, a record that
+    repeats its title): that line is not a passage."""
 
 
 @dataclass(frozen=True)
