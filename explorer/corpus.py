@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import html
 import io
 import json
 import re
@@ -212,6 +213,23 @@ def decode_text(raw: bytes, file: Path, warnings: list[str]) -> str:
         return text
 
 
+_CHARACTER_REFERENCE = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+
+
+def decode_character_references(text: str) -> str:
+    """Plain text with HTML's character references decoded: "communiqu&#233;" -> "communiqué".
+
+    Text scraped from web pages into .txt, CSV or JSONL files often keeps them (BBC News
+    has "communiqu&#233;" and "fianc&#233;e"); left in, they are embedded, indexed and shown
+    as written, and a search for "communiqué" misses them. Only complete references, closing
+    semicolon and all, are decoded, and only once, so "AT&T" and "R&D" stay as written.
+    HTML and Markdown readers decode them already.
+    """
+    if "&" not in text:
+        return text
+    return _CHARACTER_REFERENCE.sub(lambda match: html.unescape(match.group()), text)
+
+
 def title_from_stem(stem: str) -> str:
     """A readable title from a file name, for articles whose first line is not a headline."""
     words = re.sub(r"^\d{4}(-\d{2}){0,2}[-_ ]+", "", stem)
@@ -242,6 +260,7 @@ def _opens_with(text: str, title: str) -> bool:
 
 
 def _read_text(file: Path, key: str, text: str, warnings: list[str]) -> Article | None:
+    text = decode_character_references(text)
     if not text.strip():
         warnings.append(f"{file}: skipped, the file is empty")
         return None
@@ -402,6 +421,8 @@ def _read_csv(file: Path, key: str, text: str, warnings: list[str]) -> Iterator[
 
 def _record_article(file: Path, key: str, record: dict, number: int, problems: _RecordProblems) -> Article | None:
     text = record.get("text")
+    if isinstance(text, str):
+        text = decode_character_references(text)
     if not isinstance(text, str) or not text.strip():
         problems.no_text.append(number)
         return None
@@ -409,7 +430,7 @@ def _record_article(file: Path, key: str, record: dict, number: int, problems: _
     if record_id is None or str(record_id).strip() == "":
         record_id = f"{key}-{number}"
         problems.no_id.append(number)
-    title = str(record.get("title") or "").strip()
+    title = decode_character_references(str(record.get("title") or "")).strip()
     headline = _opens_with(text, title)
     if not title:
         title, headline = _title_from_body(text)

@@ -241,3 +241,32 @@ def test_cp1252_file_is_decoded(tmp_path):
 def test_title_from_stem():
     assert title_from_stem("2023-IRGC-offers-to-train") == "IRGC offers to train"
     assert title_from_stem("my_notes") == "My notes"
+
+
+def test_html_character_references_in_plain_text_and_records_are_decoded(tmp_path):
+    """Scraped text files keep "communiqu&#233;"; decoded, it reads, embeds and matches as "communiqué"."""
+    (tmp_path / "summit.txt").write_text(
+        "Leaders sign communiqu&#233;\n\nThe communiqu&#233; praised AT&T, R&D &amp; &quot;growth&quot; &#x2014; "
+        "and &unknownname; stays.\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "records.jsonl").write_text(
+        json.dumps({"id": "r1", "title": "Tom &amp; Jerry", "text": "A caf&eacute; opened."})
+        + "\n"
+        + json.dumps({"id": "r2", "title": "Blank", "text": "&nbsp; "})
+        + "\n",
+        encoding="utf-8",
+    )
+    result = read_corpus(tmp_path)
+    articles = {a.article_id: a for a in result.articles}
+    summit = articles["summit"]
+    assert summit.title == "Leaders sign communiqué"
+    assert 'The communiqué praised AT&T, R&D & "growth" \u2014 and &unknownname; stays.' in summit.text
+    assert articles["r1"].title == "Tom & Jerry"
+    assert articles["r1"].text == "A café opened."
+    # A record whose text is only a reference to a space has no text: reported, not indexed.
+    assert "r2" not in articles
+    assert any("records.jsonl" in w and "text" in w for w in result.warnings)
+    # Passages point into the decoded text.
+    passage = split_article(summit)[0]
+    assert summit.text[passage.start : passage.end] == passage.text
