@@ -64,6 +64,31 @@ def bbc_passages(csv_path: Path = BBC_CSV, cache: Path = CACHE) -> Collection:
     return _collection("bbc", with_ids, cache, lambda passage: categories[passage.article_id])
 
 
+def bbc_short_items(csv_path: Path = BBC_CSV, cache: Path = CACHE, sentences: int = 2) -> Collection:
+    """BBC News as short news items: each article's headline as the title and its first
+    ``sentences`` sentences as the text, one passage each. A collection of wire-style items
+    (as AG News is) instead of whole articles cut into paragraphs: a regime the themes must
+    also handle with the same default settings."""
+    from explorer.sentences import split_sentences
+
+    if not csv_path.exists():
+        raise SystemExit(f"{csv_path} not found: the BBC News CSV lives in shared/data/bbc_news/")
+    cache.mkdir(parents=True, exist_ok=True)
+    items = cache / f"bbc_news_first_{sentences}_sentences.csv"
+    categories: dict[str, str] = {}
+    with csv_path.open(encoding="utf-8", newline="") as source:
+        rows = list(csv.DictReader(source))
+    with items.open("w", encoding="utf-8", newline="") as target:
+        writer = csv.DictWriter(target, fieldnames=["id", "title", "text"])
+        writer.writeheader()
+        for number, row in enumerate(rows):
+            headline, _, body = row["text"].strip().partition("\n")
+            categories[f"bbc{number:04d}"] = row["category"]
+            lead = " ".join(split_sentences(" ".join(body.split()))[:sentences])
+            writer.writerow({"id": f"bbc{number:04d}", "title": headline.strip(), "text": lead})
+    return _collection("bbc-short", items, cache, lambda passage: categories[passage.article_id])
+
+
 def scifact_passages(jsonl_path: Path = SCIFACT_JSONL, cache: Path = CACHE) -> Collection:
     """SciFact's 5,183 abstracts as passages (label "science"): real text, none of it in BBC News, so
     that BBC + SciFact makes a collection of ~18k *distinct* passages for timing at scale. (BBC repeated

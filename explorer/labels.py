@@ -234,9 +234,22 @@ def ctfidf_scores(
         average_size = max(float(np.mean(sizes)), 1.0) if len(sizes) else 1.0
     idf = np.log1p(average_size / np.maximum(document_frequency, 1))
     scores = coverage * idf
-    # A phrase in a single passage of a larger theme is an accident of wording, not its keyphrase.
-    scores[(counts < 2) & (sizes[:, None] >= 4)] = 0.0
+    # A phrase in a single passage of a larger theme is an accident of wording, not its keyphrase;
+    # in a theme of hundreds, so is a name in a handful of them.
+    floor = np.maximum(2.0, np.ceil(MIN_THEME_SHARE * sizes))[:, None]
+    scores[(counts < floor) & (sizes[:, None] >= 4)] = 0.0
     return scores
+
+
+MIN_THEME_SHARE = 0.05
+"""A keyphrase must be held by at least this share of its theme's passages (and by two).
+
+Without it, a BBC News theme of 230 passages took names held by 3-5 of them ("Robert Kilroy-Silk",
+"concentration camp guard"): true but rare, they tell a reader little of the theme, and they seldom
+share a passage with its other keywords. Measured on BBC News (seed 0, bench/themes_bench.py): NPMI
+of the top-10 keywords 0.154 -> 0.225, diversity 0.949 -> 0.937, label R-precision 0.485 -> 0.482;
+2-3% changed nothing, 8% cost more diversity (0.905). Themes under 40 passages (all of the seed
+corpus's) keep the floor of two."""
 
 
 PROMOTE_SHARE = 0.6

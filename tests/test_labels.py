@@ -194,3 +194,17 @@ def test_best_first_is_the_head_of_a_stable_sort(values, count):
     scores = np.array(values, dtype=float)
     expected = np.argsort(-scores, kind="stable")[: max(count, 0)]
     assert best_first(scores, count).tolist() == expected.tolist()
+
+
+def test_a_keyphrase_must_hold_a_share_of_a_large_theme_and_two_passages_of_a_small_one():
+    """A name in 3 of a theme's 200 passages does not describe it; in 2 of 9 it may."""
+    from explorer.labels import MIN_THEME_SHARE, ctfidf_scores
+
+    sizes = np.array([200.0, 9.0])
+    needed = int(np.ceil(MIN_THEME_SHARE * 200))
+    counts = np.array([[3.0, needed, 0.0], [0.0, 0.0, 2.0]])
+    document_frequency = np.array([3.0, float(needed), 2.0])
+    scores = ctfidf_scores(counts, sizes, document_frequency)
+    assert scores[0, 0] == 0.0  # rare within its large theme
+    assert scores[0, 1] > 0.0  # held by the share
+    assert scores[1, 2] > 0.0  # two passages of a small theme
