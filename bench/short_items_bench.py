@@ -39,7 +39,7 @@ def main() -> None:
     print(f"BBC News as short items: {len(items.texts)} items, 5 categories", flush=True)
     corpus = Cooccurrence(items.texts)
     fits = {"ours": fit_ours, "bertopic": fit_bertopic}
-    fit_ours(items)  # warm-up: loads the keyphrase model and compiles numba for both
+    fit_ours(items)  # warm-ups: the keyphrase model loads, UMAP's numba code compiles
     fit_bertopic(items)
     seconds: dict[str, list[float]] = {name: [] for name in fits}
     outcome = {}
