@@ -44,24 +44,30 @@ def _embedder():
     return SentenceTransformerEmbedder()
 
 
-def bbc_passages(csv_path: Path = BBC_CSV, cache: Path = CACHE) -> Collection:
-    """BBC News passages and their category, embedded with the product's model (cached)."""
+def _bbc_articles(csv_path: Path, cache: Path) -> dict[str, dict[str, str]]:
+    """The BBC News rows (``category``, ``text``) by the id each gets here, "bbc0000" on: the CSV has none."""
     if not csv_path.exists():
         raise SystemExit(f"{csv_path} not found: the BBC News CSV lives in shared/data/bbc_news/")
     cache.mkdir(parents=True, exist_ok=True)
-    with_ids = cache / "bbc_news_with_ids.csv"
-    categories: dict[str, str] = {}
     with csv_path.open(encoding="utf-8", newline="") as source:
-        rows = list(csv.DictReader(source))
-    for number, row in enumerate(rows):
-        categories[f"bbc{number:04d}"] = row["category"]
+        return {f"bbc{number:04d}": row for number, row in enumerate(csv.DictReader(source))}
+
+
+def _write_records(path: Path, records: list[dict[str, str]]) -> None:
+    """A CSV collection the product's reader takes (columns from the first record)."""
+    with path.open("w", encoding="utf-8", newline="") as target:
+        writer = csv.DictWriter(target, fieldnames=list(records[0]))
+        writer.writeheader()
+        writer.writerows(records)
+
+
+def bbc_passages(csv_path: Path = BBC_CSV, cache: Path = CACHE) -> Collection:
+    """BBC News passages and their category, embedded with the product's model (cached)."""
+    articles = _bbc_articles(csv_path, cache)
+    with_ids = cache / "bbc_news_with_ids.csv"
     if not with_ids.exists():
-        with with_ids.open("w", encoding="utf-8", newline="") as target:
-            writer = csv.DictWriter(target, fieldnames=["id", "text"])
-            writer.writeheader()
-            for number, row in enumerate(rows):
-                writer.writerow({"id": f"bbc{number:04d}", "text": row["text"]})
-    return _collection("bbc", with_ids, cache, lambda passage: categories[passage.article_id])
+        _write_records(with_ids, [{"id": key, "text": row["text"]} for key, row in articles.items()])
+    return _collection("bbc", with_ids, cache, lambda passage: articles[passage.article_id]["category"])
 
 
 def bbc_short_items(csv_path: Path = BBC_CSV, cache: Path = CACHE, sentences: int = 2) -> Collection:
@@ -71,22 +77,15 @@ def bbc_short_items(csv_path: Path = BBC_CSV, cache: Path = CACHE, sentences: in
     also handle with the same default settings."""
     from explorer.sentences import split_sentences
 
-    if not csv_path.exists():
-        raise SystemExit(f"{csv_path} not found: the BBC News CSV lives in shared/data/bbc_news/")
-    cache.mkdir(parents=True, exist_ok=True)
+    articles = _bbc_articles(csv_path, cache)
     items = cache / f"bbc_news_first_{sentences}_sentences.csv"
-    categories: dict[str, str] = {}
-    with csv_path.open(encoding="utf-8", newline="") as source:
-        rows = list(csv.DictReader(source))
-    with items.open("w", encoding="utf-8", newline="") as target:
-        writer = csv.DictWriter(target, fieldnames=["id", "title", "text"])
-        writer.writeheader()
-        for number, row in enumerate(rows):
-            headline, _, body = row["text"].strip().partition("\n")
-            categories[f"bbc{number:04d}"] = row["category"]
-            lead = " ".join(split_sentences(" ".join(body.split()))[:sentences])
-            writer.writerow({"id": f"bbc{number:04d}", "title": headline.strip(), "text": lead})
-    return _collection("bbc-short", items, cache, lambda passage: categories[passage.article_id])
+    records = []
+    for key, row in articles.items():
+        headline, _, body = row["text"].strip().partition("\n")
+        lead = " ".join(split_sentences(" ".join(body.split()))[:sentences])
+        records.append({"id": key, "title": headline.strip(), "text": lead})
+    _write_records(items, records)
+    return _collection("bbc-short", items, cache, lambda passage: articles[passage.article_id]["category"])
 
 
 def scifact_passages(jsonl_path: Path = SCIFACT_JSONL, cache: Path = CACHE) -> Collection:
