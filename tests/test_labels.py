@@ -37,6 +37,14 @@ def test_phrases_are_words_that_stand_together():
     assert "us" not in phrases and "in" not in phrases
 
 
+def test_a_unit_glued_to_a_number_is_not_a_keyphrase():
+    """BBC business news writes "£1.2bn" and "£7m": "bn" was a keyword of two themes, where it told a
+    reader nothing and, as no passage holds the word "bn", it never shared a passage with another keyword."""
+    phrases = keyphrases("Profits rose to £1.2bn in the 5th year, a 20th-century record; G8 talks on mp3 sales")
+    assert not {"bn", "th", "th-century"} & set(phrases)
+    assert {"profits", "century", "g8 talks", "mp3 sales"} <= set(phrases)
+
+
 def test_web_and_mail_addresses_give_no_keyphrases():
     """Abstracts and articles cite sites ("http://www.yeastract.com"): a SciFact theme was labelled
     "genome, http". The address is masked in place, so offsets into the text still hold."""
