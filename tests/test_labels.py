@@ -146,6 +146,21 @@ def test_a_word_gives_way_to_the_phrase_it_lives_in():
     assert keywords[0][0] == "nuclear program"
 
 
+def test_a_word_some_passages_add_in_front_is_not_part_of_the_phrase():
+    """ "computer-based inventions" in three passages, two of them "to govern computer-based inventions"
+    (as in BBC News): the longest phrase covers 60% of the word's passages, but not nearly all of the
+    two-word phrase's."""
+    texts = ["Rules to govern computer-based inventions.", "Plans to govern computer-based inventions."]
+    texts += ["Patents on computer-based inventions split the EU."]
+    texts += ["Football results today.", "Football fans cheered.", "The football season ended."]
+    keywords = ctfidf_keywords(texts, np.array([0] * 3 + [1] * 3), top_n=3)
+    assert keywords[0][0] == "computer-based inventions"
+    # A phrase that holds every passage of the shorter one still wins: "Revolutionary Guard Corps".
+    texts = [f"Report {n} on the Revolutionary Guard Corps." for n in range(3)] + texts[3:]
+    keywords = ctfidf_keywords(texts, np.array([0] * 3 + [1] * 3), top_n=3)
+    assert keywords[0][0] == "revolutionary guard corps"
+
+
 def _reference_keyphrases(text: str) -> list[str]:
     """The first, list-based version of :func:`keyphrases`, kept to check the faster one against."""
     from explorer.labels import _WORD_OR_BREAK, MAX_PHRASE_WORDS, _counted_form
