@@ -33,7 +33,7 @@ from explorer.stopwords import STOP_WORDS
 # inside ("al-Maliki", "Iraq’s"), or initialisms with dots ("U.S.", "U.N."). No word can start
 # where an initialism does (a word's second character is never a dot), so trying the common case
 # first finds the same tokens, faster. A word starts where no letter or digit stands before it:
-# the unit glued to a number ("bn" of "£1.2bn", "th" of "5th", "m" of "£7m") is not a word of its own.
+# the unit glued to a number ("bn" of "£1.2bn", "th" of "5th") is not a word of its own.
 _TOKEN = re.compile(r"(?<![^\W_])(?:[^\W\d_][\w'’-]*[^\W_]|(?:[A-Za-z]\.){2,})")
 _PHRASE_GAP = re.compile(r"[ \t]+|[ \t]*-[ \t]*")
 # Web and e-mail addresses: their pieces ("http", "www", "doi", "org") are not words of the text.
