@@ -15,8 +15,9 @@ tested alone:
    ``assign_outliers`` puts each in the nearest theme;
 4. labels (:mod:`explorer.labels`): c-TF-IDF keyphrases, de-duplicated, as the
    articles spell them, reranked by closeness to the theme's meaning when an
-   ``encode`` function is given (:mod:`explorer.keyphrase_rerank`); the three
-   passages nearest each theme's centre;
+   ``encode`` function is given (:mod:`explorer.keyphrase_rerank`); the label
+   names what sets the theme apart, and the keywords after it what its passages
+   share (a gentler rarity term); the three passages nearest each theme's centre;
 5. map (:mod:`explorer.projection`): 2D coordinates of every passage.
 
 Rows are put into a canonical order (by a hash of text, vector and article)
@@ -51,7 +52,16 @@ from explorer.keyphrase_rerank import (
     label_candidates,
     rerank,
 )
-from explorer.labels import Vocabulary, ctfidf_scores, make_label, scored_keywords, surface_forms
+from explorer.labels import (
+    KEYWORD_RARITY_SCALE,
+    Vocabulary,
+    ctfidf_scores,
+    label_phrases,
+    label_text,
+    led_by,
+    scored_keywords,
+    surface_forms,
+)
 from explorer.projection import theme_map
 from explorer.theme_features import check_reduction, theme_features
 from explorer.theme_payload import REPRESENTATIVES
@@ -201,14 +211,17 @@ class ThemeModel:
         sizes = np.array([len(rows) for rows in members], dtype=float)
         live = sizes > 0
         average = float(sizes[live].mean()) if live.any() else 1.0
-        scores = ctfidf_scores(counts, sizes, vocabulary.document_frequency, average)
         pool = max(self.top_n_keywords, CANDIDATES) if self.encode is not None else self.top_n_keywords
-        # Candidates of every leaf and node first, so the model embeds all their phrases in one batch.
+        # Candidates of every leaf and node first, so the model embeds all their phrases in one batch:
+        # for the label (full rarity) and for the keywords that follow it (gentler rarity).
         candidates: dict[int, list[tuple[str, float]]] = {}
+        described: dict[int, list[tuple[str, float]]] = {}
         node_rows: dict[int, np.ndarray] = {}
-        for leaf in np.flatnonzero(live):
-            candidates[int(leaf)] = scored_keywords(scores[leaf], vocabulary.terms, pool, counts[leaf])
-            node_rows[int(leaf)] = members[leaf]
+        for scale, out in ((1.0, candidates), (KEYWORD_RARITY_SCALE, described)):
+            scores = ctfidf_scores(counts, sizes, vocabulary.document_frequency, average, scale)
+            for leaf in np.flatnonzero(live):
+                out[int(leaf)] = scored_keywords(scores[leaf], vocabulary.terms, pool, counts[leaf])
+                node_rows[int(leaf)] = members[leaf]
         # The hierarchy: node k+i merges merges_[i]; its keywords are scored against the themes alive at that level.
         self.merges_ = list(tree.merges)
         total = float(sizes.sum())
@@ -219,24 +232,32 @@ class ThemeModel:
             node_counts[node] = node_counts[a] + node_counts[b]
             all_rows[node] = node_rows[node] = np.concatenate([all_rows[a], all_rows[b]])
             alive = k - step - 1
-            node_scores = ctfidf_scores(
-                node_counts[node][None, :],
-                np.array([len(all_rows[node])], dtype=float),
-                vocabulary.document_frequency,
-                max(total / max(alive, 1), 1.0),
-            )[0]
-            candidates[node] = scored_keywords(node_scores, vocabulary.terms, pool, node_counts[node])
+            for scale, out in ((1.0, candidates), (KEYWORD_RARITY_SCALE, described)):
+                node_scores = ctfidf_scores(
+                    node_counts[node][None, :],
+                    np.array([len(all_rows[node])], dtype=float),
+                    vocabulary.document_frequency,
+                    max(total / max(alive, 1), 1.0),
+                    scale,
+                )[0]
+                out[node] = scored_keywords(node_scores, vocabulary.terms, pool, node_counts[node])
         # How many of each node's passages hold its best c-TF-IDF phrase: read off the counts already made.
         best_held = {
             node: int(node_counts[node][vocabulary.column_of[scored[0][0]]]) if scored else 0
             for node, scored in candidates.items()
         }
-        keywords, close, far = self._rerank(candidates, embeddings, node_rows, best_held)
-        labels_of, spelled = {}, {}
-        for node, words in keywords.items():
-            sample = _texts_with(vocabulary, texts, node_rows[node], words)
-            labels_of[node] = make_label(close[node], sample, fallback=far[node])
-            spelled[node] = list(surface_forms(words, sample).values())
+        close, far, following = self._rerank(candidates, described, embeddings, node_rows, best_held)
+        keywords, labels_of, spelled = {}, {}, {}
+        for node in candidates:
+            sample = _texts_with(vocabulary, texts, node_rows[node], [*close[node], *far[node]])
+            named = label_phrases(close[node], sample, fallback=far[node])
+            forms = surface_forms(named, sample)
+            labels_of[node] = label_text(named, forms)
+            # The label's phrases lead the keywords, in the label's order and spelling.
+            keywords[node] = led_by(named, following[node], self.top_n_keywords)
+            rest = keywords[node][len(named) :]
+            forms.update(surface_forms(rest, _texts_with(vocabulary, texts, node_rows[node], rest)))
+            spelled[node] = [forms[phrase] for phrase in keywords[node]]
         leaves = [int(leaf) for leaf in np.flatnonzero(live)]
         self.keywords_: dict[int, list[str]] = {leaf: keywords[leaf] for leaf in leaves}
         self.keyword_texts_: dict[int, list[str]] = {leaf: spelled[leaf] for leaf in leaves}
@@ -251,37 +272,46 @@ class ThemeModel:
     def _rerank(
         self,
         candidates: dict[int, list[tuple[str, float]]],
+        described: dict[int, list[tuple[str, float]]],
         embeddings: np.ndarray,
         rows: dict[int, np.ndarray],
         best_held: dict[int, int],
     ) -> tuple[dict[int, list[str]], dict[int, list[str]], dict[int, list[str]]]:
-        """Each node's top keywords (c-TF-IDF order, or reranked by meaning when there is a model);
-        of these, the ones close enough to its meaning to label it, and the rest (used only to reach
-        a two-phrase label)."""
-        keywords: dict[int, list[str]] = {}
+        """For each node: of its label ``candidates`` (c-TF-IDF order, or reranked by meaning when
+        there is a model), the ones close enough to its meaning to label it, and the rest (used only
+        to reach a two-phrase label); and its ``described`` keywords, ranked the same way, to follow
+        the label in the keyword list."""
         close: dict[int, list[str]] = {}
         far: dict[int, list[str]] = {}
+        following: dict[int, list[str]] = {}
         if self.encode is None:
             for node, scored in candidates.items():
-                keywords[node] = close[node] = [term for term, _ in scored][: self.top_n_keywords]
+                close[node] = [term for term, _ in scored][: self.top_n_keywords]
                 far[node] = []
-            return keywords, close, far
+                following[node] = [term for term, _ in described[node]]
+            return close, far, following
         vectors = PhraseVectors(self.encode)
-        vectors.add([term for scored in candidates.values() for term, _ in scored])
+        vectors.add([term for pool in (candidates, described) for scored in pool.values() for term, _ in scored])
         unit = embeddings / np.maximum(np.linalg.norm(embeddings, axis=1, keepdims=True), 1e-12)
         total = unit.sum(axis=0, dtype=np.float64)
         for node, scored in candidates.items():
-            terms = [term for term, _ in scored]
             centre = centroid(embeddings, rows[node])
             # Ordered by what sets the theme apart; admitted to the label by closeness to its meaning.
             apart = contrast(unit, total, rows[node])
-            ranked = rerank(terms, [s for _, s in scored], centre, vectors(terms), rank_towards=apart)
-            ranked = ranked[: self.top_n_keywords]
+            label_pool, keyword_pool = (
+                rerank(
+                    [t for t, _ in pool],
+                    [s for _, s in pool],
+                    centre,
+                    vectors([t for t, _ in pool]),
+                    rank_towards=apart,
+                )
+                for pool in (scored, described[node])
+            )
             defining = defining_phrase(scored, best_held[node], len(rows[node]))
-            close[node], far[node] = label_candidates(ranked, defining)
-            # The label's phrases lead the keywords, in the label's order.
-            keywords[node] = close[node] + far[node]
-        return keywords, close, far
+            close[node], far[node] = label_candidates(label_pool[: self.top_n_keywords], defining)
+            following[node] = [term for term, _ in keyword_pool[: self.top_n_keywords]]
+        return close, far, following
 
 
 def _renumber_by_size(labels: np.ndarray, tree: ThemeTree) -> tuple[np.ndarray, ThemeTree]:

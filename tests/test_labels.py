@@ -84,6 +84,13 @@ def test_near_duplicate_keywords_are_dropped():
     assert deduplicate_keywords(["virus", "viruses", "elections", "election", "web"]) == ["virus", "elections", "web"]
     assert deduplicate_keywords(["economy", "economic", "state", "statement"]) == ["economy", "state", "statement"]
     assert deduplicate_keywords(["iraqi prime", "prime minister", "abadi", "al-abadi"]) == ["iraqi prime", "abadi"]
+    # An acronym's plural, whose "s" Snowball keeps after the only vowel (SciFact: "RNA, RNAs, chromatin").
+    assert deduplicate_keywords(["rna", "rnas", "ngos", "ngo", "gas", "chromatin"]) == [
+        "rna",
+        "ngos",
+        "gas",
+        "chromatin",
+    ]
 
 
 def test_labels_use_the_articles_spelling_and_share_no_word():
@@ -231,3 +238,24 @@ def test_a_keyphrase_must_hold_a_share_of_a_large_theme_and_two_passages_of_a_sm
     assert scores[0, 0] == 0.0  # rare within its large theme
     assert scores[0, 1] > 0.0  # held by the share
     assert scores[1, 2] > 0.0  # two passages of a small theme
+
+
+def test_the_keywords_rarity_is_gentler_than_the_labels():
+    """A theme of 10 whose name is held by 2 of its passages (and no others) and whose common word by 6
+    (and 10 elsewhere): the label's c-TF-IDF puts the name first, the keywords' puts the shared word first."""
+    from explorer.labels import KEYWORD_RARITY_SCALE, ctfidf_scores
+
+    counts, sizes, frequency = np.array([[2.0, 6.0]]), np.array([10.0]), np.array([2.0, 16.0])
+    name, word = ctfidf_scores(counts, sizes, frequency, average_size=10.0)[0]
+    assert name > word
+    name, word = ctfidf_scores(counts, sizes, frequency, average_size=10.0, rarity_scale=KEYWORD_RARITY_SCALE)[0]
+    assert word > name
+
+
+def test_led_by_keeps_the_head_and_drops_what_repeats_it():
+    from explorer.labels import led_by
+
+    head = ["kataib hezbollah", "economy", "economic"]  # a label may hold two words a reader takes for one
+    assert led_by(head, ["hezbollah", "militias", "militia", "rockets"], 5) == [*head, "militias", "rockets"]
+    assert led_by(head, ["rockets"], 2) == head[:2]
+    assert led_by((), ["militia", "militias", "rockets"]) == deduplicate_keywords(["militia", "militias", "rockets"])

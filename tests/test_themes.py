@@ -178,3 +178,26 @@ def test_other_reductions_find_the_planted_groups_the_same_way_in_any_order(redu
 def test_an_unknown_reduction_is_refused_before_any_work():
     with pytest.raises(ValueError, match="unknown reduction 'tsne': use one of pca, umap, none"):
         ThemeModel(reduction="tsne").fit(*clustered_data())
+
+
+def test_the_label_names_what_sets_a_theme_apart_and_the_keywords_go_on_with_what_it_shares():
+    """Theme 0's four names are each in 2 of its 10 passages and nowhere else; "market" is in 6 of them
+    and in all 10 of theme 1. The label takes three names (rarity counts fully there); the keywords that
+    follow it put "market" before the fourth name (rarity counts more gently there)."""
+    rng = np.random.default_rng(0)
+    names = ["drasko", "quentor", "vimble", "zorblax"]
+    vectors, texts, articles = [], [], []
+    for group in range(4):
+        for i in range(10):
+            vectors.append(np.eye(4, 16)[group] * 3 + rng.normal(scale=0.3, size=16))
+            words = [f"note{'abcd'[group]}{'abcdefghij'[i]}"]
+            if group == 1 or (group == 0 and i < 6):
+                words.append("market")
+            if group == 0 and i < 8:
+                words.append(names[i // 2])
+            texts.append(". ".join(words) + ".")
+            articles.append(f"g{group}-a{i % 2}")
+    model = ThemeModel(n_themes=4, random_state=0).fit(np.asarray(vectors, dtype=np.float32), texts, articles)
+    theme = int(model.labels_[0])
+    assert model.label_texts_[theme] == "drasko, quentor, vimble"
+    assert model.keywords_[theme] == ["drasko", "quentor", "vimble", "market", "zorblax"]
