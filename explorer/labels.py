@@ -443,6 +443,26 @@ def surface_forms(keywords: Sequence[str], texts: Iterable[str]) -> dict[str, st
     return {keyword: _best_form(keyword, forms[keyword]) for keyword in keywords}
 
 
+def _capitalised(word: str) -> bool:
+    return word[:1].isupper() or (word[:3].lower() in ("al-", "el-") and word[3:4].isupper())
+
+
+def name_of(keyword: str, form: str) -> tuple[str, str]:
+    """(``keyword``, its ``form``) without the lower-case words a form puts before a name: "boss Jose
+    Mourinho" is "Jose Mourinho", "secretary Charles Clarke" "Charles Clarke" (BBC News keywords). The
+    name is what a reader looks for, and the word before it is how one paper introduces it. Kept: a form
+    that starts with a capital, has a lower-case word after the capitals ("Chelsea boss"), or ends in a
+    single capitalised word ("destabilizing Iraq", a seed-corpus keyword)."""
+    words = form.split(" ")
+    counted = keyword.split(" ")
+    if len(words) < 2 or len(words) != len(counted) or _capitalised(words[0]):
+        return keyword, form
+    start = next((i for i, word in enumerate(words) if _capitalised(word)), len(words))
+    if len(words) - start < 2 or not all(_capitalised(word) for word in words[start:]):
+        return keyword, form  # one capitalised word is as often an object: "destabilizing Iraq"
+    return " ".join(counted[start:]), " ".join(words[start:])
+
+
 def _best_form(keyword: str, counts: Counter) -> str:
     if not counts:
         return keyword

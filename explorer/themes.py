@@ -59,6 +59,7 @@ from explorer.labels import (
     label_phrases,
     label_text,
     led_by,
+    name_of,
     scored_keywords,
     surface_forms,
 )
@@ -252,12 +253,14 @@ class ThemeModel:
             sample = _texts_with(vocabulary, texts, node_rows[node], [*close[node], *far[node]])
             named = label_phrases(close[node], sample, fallback=far[node])
             forms = surface_forms(named, sample)
-            labels_of[node] = label_text(named, forms)
             # The label's phrases lead the keywords, in the label's order and spelling.
-            keywords[node] = led_by(named, following[node], self.top_n_keywords)
-            rest = keywords[node][len(named) :]
+            ordered = led_by(named, following[node], self.top_n_keywords)
+            rest = ordered[len(named) :]
             forms.update(surface_forms(rest, _texts_with(vocabulary, texts, node_rows[node], rest)))
-            spelled[node] = [forms[phrase] for phrase in keywords[node]]
+            names = {phrase: name_of(phrase, forms[phrase]) for phrase in [*named, *rest]}
+            labels_of[node] = label_text([names[p][0] for p in named], dict(names.values()))
+            keywords[node] = [names[phrase][0] for phrase in ordered]
+            spelled[node] = [names[phrase][1] for phrase in ordered]
         leaves = [int(leaf) for leaf in np.flatnonzero(live)]
         self.keywords_: dict[int, list[str]] = {leaf: keywords[leaf] for leaf in leaves}
         self.keyword_texts_: dict[int, list[str]] = {leaf: spelled[leaf] for leaf in leaves}

@@ -259,3 +259,13 @@ def test_led_by_keeps_the_head_and_drops_what_repeats_it():
     assert led_by(head, ["hezbollah", "militias", "militia", "rockets"], 5) == [*head, "militias", "rockets"]
     assert led_by(head, ["rockets"], 2) == head[:2]
     assert led_by((), ["militia", "militias", "rockets"]) == deduplicate_keywords(["militia", "militias", "rockets"])
+
+
+def test_a_name_is_shown_without_the_word_one_paper_puts_before_it():
+    from explorer.labels import name_of
+
+    assert name_of("boss jose mourinho", "boss Jose Mourinho") == ("jose mourinho", "Jose Mourinho")
+    assert name_of("secretary charles clarke", "secretary Charles Clarke") == ("charles clarke", "Charles Clarke")
+    assert name_of("leader abu al-muhandis", "leader Abu al-Muhandis") == ("abu al-muhandis", "Abu al-Muhandis")
+    for kept in ("destabilizing Iraq", "Chelsea boss", "Kataib Hezbollah", "armed forces", "al-Muhandis", "iPod"):
+        assert name_of(kept.lower(), kept) == (kept.lower(), kept)

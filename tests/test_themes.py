@@ -201,3 +201,13 @@ def test_the_label_names_what_sets_a_theme_apart_and_the_keywords_go_on_with_wha
     theme = int(model.labels_[0])
     assert model.label_texts_[theme] == "drasko, quentor, vimble"
     assert model.keywords_[theme] == ["drasko", "quentor", "vimble", "market", "zorblax"]
+
+
+def test_keywords_and_labels_name_a_person_without_the_title_before_the_name():
+    vectors, texts, articles = clustered_data()
+    texts = [text.replace("booster", "boss Jose Mourinho") for text in texts]
+    model = ThemeModel(n_themes=3, random_state=0).fit(vectors, texts, articles)
+    rocket = next(t for t, words in model.keywords_.items() if "launch" in words)
+    assert "Jose Mourinho" in model.keyword_texts_[rocket] and "jose mourinho" in model.keywords_[rocket]
+    shown = [*model.keyword_texts_.values(), *model.node_keyword_texts_.values(), model.label_texts_.values()]
+    assert not any("boss" in keyword for keywords in shown for keyword in keywords)
