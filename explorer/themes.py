@@ -217,12 +217,12 @@ class ThemeModel:
         # for the label (full rarity) and for the keywords that follow it (gentler rarity).
         candidates: dict[int, list[tuple[str, float]]] = {}
         described: dict[int, list[tuple[str, float]]] = {}
-        node_rows: dict[int, np.ndarray] = {}
-        for scale, out in ((1.0, candidates), (KEYWORD_RARITY_SCALE, described)):
+        rarities = ((1.0, candidates), (KEYWORD_RARITY_SCALE, described))
+        node_rows = {int(leaf): members[leaf] for leaf in np.flatnonzero(live)}
+        for scale, out in rarities:
             scores = ctfidf_scores(counts, sizes, vocabulary.document_frequency, average, scale)
-            for leaf in np.flatnonzero(live):
-                out[int(leaf)] = scored_keywords(scores[leaf], vocabulary.terms, pool, counts[leaf])
-                node_rows[int(leaf)] = members[leaf]
+            for leaf in node_rows:
+                out[leaf] = scored_keywords(scores[leaf], vocabulary.terms, pool, counts[leaf])
         # The hierarchy: node k+i merges merges_[i]; its keywords are scored against the themes alive at that level.
         self.merges_ = list(tree.merges)
         total = float(sizes.sum())
@@ -233,7 +233,7 @@ class ThemeModel:
             node_counts[node] = node_counts[a] + node_counts[b]
             all_rows[node] = node_rows[node] = np.concatenate([all_rows[a], all_rows[b]])
             alive = k - step - 1
-            for scale, out in ((1.0, candidates), (KEYWORD_RARITY_SCALE, described)):
+            for scale, out in rarities:
                 node_scores = ctfidf_scores(
                     node_counts[node][None, :],
                     np.array([len(all_rows[node])], dtype=float),
