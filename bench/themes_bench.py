@@ -80,7 +80,10 @@ def fit_ours(data: Collection, seed: int = SEED) -> tuple[np.ndarray, list[list[
     model = ThemeModel(random_state=seed, encode=encode_keyphrases, reduction=REDUCTION).fit(
         data.vectors, data.texts, data.article_ids
     )
-    topics = [model.keywords_[t] for t in sorted(model.keywords_)]
+    # Scored as a reader sees them (as the articles spell them): the counted form of BBC's "US" is
+    # "u.s.", which the NPMI counts, splitting on punctuation, could not find ("u s"), so every pair
+    # with it scored -1.
+    topics = [[keyword.lower() for keyword in model.keyword_texts_[t]] for t in sorted(model.keyword_texts_)]
     return model.labels_, topics, model
 
 

@@ -54,6 +54,7 @@ from explorer.keyphrase_rerank import (
 )
 from explorer.labels import (
     KEYWORD_RARITY_SCALE,
+    KEYWORD_SPARES,
     Vocabulary,
     ctfidf_scores,
     label_phrases,
@@ -62,6 +63,7 @@ from explorer.labels import (
     name_of,
     scored_keywords,
     surface_forms,
+    with_companions,
 )
 from explorer.projection import theme_map
 from explorer.theme_features import check_reduction, theme_features
@@ -212,14 +214,15 @@ class ThemeModel:
         sizes = np.array([len(rows) for rows in members], dtype=float)
         live = sizes > 0
         average = float(sizes[live].mean()) if live.any() else 1.0
-        pool = max(self.top_n_keywords, CANDIDATES) if self.encode is not None else self.top_n_keywords
+        label_pool = max(self.top_n_keywords, CANDIDATES) if self.encode is not None else self.top_n_keywords
+        keyword_pool = self.top_n_keywords + KEYWORD_SPARES
         # Candidates of every leaf and node first, so the model embeds all their phrases in one batch:
-        # for the label (full rarity) and for the keywords that follow it (gentler rarity).
+        # for the label (full rarity) and for the keywords that follow it (gentler rarity, with spares).
         candidates: dict[int, list[tuple[str, float]]] = {}
         described: dict[int, list[tuple[str, float]]] = {}
-        rarities = ((1.0, candidates), (KEYWORD_RARITY_SCALE, described))
+        rarities = ((1.0, candidates, label_pool), (KEYWORD_RARITY_SCALE, described, keyword_pool))
         node_rows = {int(leaf): members[leaf] for leaf in np.flatnonzero(live)}
-        for scale, out in rarities:
+        for scale, out, pool in rarities:
             scores = ctfidf_scores(counts, sizes, vocabulary.document_frequency, average, scale)
             for leaf in node_rows:
                 out[leaf] = scored_keywords(scores[leaf], vocabulary.terms, pool, counts[leaf])
@@ -233,7 +236,7 @@ class ThemeModel:
             node_counts[node] = node_counts[a] + node_counts[b]
             all_rows[node] = node_rows[node] = np.concatenate([all_rows[a], all_rows[b]])
             alive = k - step - 1
-            for scale, out in rarities:
+            for scale, out, pool in rarities:
                 node_scores = ctfidf_scores(
                     node_counts[node][None, :],
                     np.array([len(all_rows[node])], dtype=float),
@@ -253,8 +256,14 @@ class ThemeModel:
             sample = _texts_with(vocabulary, texts, node_rows[node], [*close[node], *far[node]])
             named = label_phrases(close[node], sample, fallback=far[node])
             forms = surface_forms(named, sample)
-            # The label's phrases lead the keywords, in the label's order and spelling.
-            ordered = led_by(named, following[node], self.top_n_keywords)
+            # The label's phrases lead the keywords, in the label's order and spelling; the rest keep
+            # company with them in the theme's passages.
+            ordered = with_companions(
+                led_by(named, following[node]),
+                len(named),
+                vocabulary.holding(node_rows[node]),
+                self.top_n_keywords,
+            )
             rest = ordered[len(named) :]
             forms.update(surface_forms(rest, _texts_with(vocabulary, texts, node_rows[node], rest)))
             names = {phrase: name_of(phrase, forms[phrase]) for phrase in [*named, *rest]}
@@ -282,8 +291,11 @@ class ThemeModel:
     ) -> tuple[dict[int, list[str]], dict[int, list[str]], dict[int, list[str]]]:
         """For each node: of its label ``candidates`` (c-TF-IDF order, or reranked by meaning when
         there is a model), the ones close enough to its meaning to label it, and the rest (used only
-        to reach a two-phrase label); and its ``described`` keywords, ranked the same way, to follow
-        the label in the keyword list."""
+        to reach a two-phrase label); and its ``described`` keywords to follow the label in the keyword
+        list: as many as the list holds ranked the same way, then the spares in c-TF-IDF order.
+
+        Only the list's length is reranked: reranking the spares too put phrases close in meaning but
+        rare in the theme ahead of its common words (BBC News as short items, NPMI 0.148 -> 0.059)."""
         close: dict[int, list[str]] = {}
         far: dict[int, list[str]] = {}
         following: dict[int, list[str]] = {}
@@ -294,13 +306,15 @@ class ThemeModel:
                 following[node] = [term for term, _ in described[node]]
             return close, far, following
         vectors = PhraseVectors(self.encode)
-        vectors.add([term for pool in (candidates, described) for scored in pool.values() for term, _ in scored])
+        listed = {node: scored[: self.top_n_keywords] for node, scored in described.items()}
+        vectors.add([term for pool in (candidates, listed) for scored in pool.values() for term, _ in scored])
         unit = embeddings / np.maximum(np.linalg.norm(embeddings, axis=1, keepdims=True), 1e-12)
         total = unit.sum(axis=0, dtype=np.float64)
         for node, scored in candidates.items():
             centre = centroid(embeddings, rows[node])
             # Ordered by what sets the theme apart; admitted to the label by closeness to its meaning.
             apart = contrast(unit, total, rows[node])
+            spares = described[node][self.top_n_keywords :]
             label_pool, keyword_pool = (
                 rerank(
                     [t for t, _ in pool],
@@ -309,11 +323,11 @@ class ThemeModel:
                     vectors([t for t, _ in pool]),
                     rank_towards=apart,
                 )
-                for pool in (scored, described[node])
+                for pool in (scored, listed[node])
             )
             defining = defining_phrase(scored, best_held[node], len(rows[node]))
             close[node], far[node] = label_candidates(label_pool[: self.top_n_keywords], defining)
-            following[node] = [term for term, _ in keyword_pool[: self.top_n_keywords]]
+            following[node] = [term for term, _ in [*keyword_pool, *spares]]
         return close, far, following
 
 

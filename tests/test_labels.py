@@ -261,6 +261,33 @@ def test_led_by_keeps_the_head_and_drops_what_repeats_it():
     assert led_by((), ["militia", "militias", "rockets"]) == deduplicate_keywords(["militia", "militias", "rockets"])
 
 
+def test_a_keyword_after_the_label_keeps_company_with_the_keywords_before_it():
+    from explorer.labels import with_companions
+
+    held = {"band": {0, 1, 2, 3}, "album": {0, 1, 4}, "elvis": {8, 9}, "chart": {1, 2, 4}, "song": {0, 2}}
+
+    def holding(phrase: str) -> frozenset[int]:
+        return frozenset(held.get(phrase, set()))
+
+    ordered = ["band", "album", "elvis", "chart", "song"]
+    # "elvis" shares no passage with the label's "band" and "album"; "chart" and "song" share with both.
+    assert with_companions(ordered, 2, holding, 4, companions=2) == ["band", "album", "chart", "song"]
+    # Too few keep company: the ones passed over fill the list, in order.
+    assert with_companions(ordered[:4], 2, holding, 4, companions=2) == ["band", "album", "chart", "elvis"]
+    # While fewer keywords are chosen than asked for, a phrase must share a passage with all of them.
+    assert with_companions(["band", "song", "album"], 1, holding, 3, companions=3) == ["band", "song", "album"]
+    assert with_companions(["elvis", "band", "album"], 1, holding, 3, companions=3) == ["elvis", "band", "album"]
+    assert with_companions(ordered, 5, holding, 3) == ordered[:3]  # the label itself is never reordered
+
+
+def test_the_vocabulary_says_which_of_a_themes_passages_hold_a_phrase():
+    texts = ["Kataib Hezbollah fired rockets.", "Rockets hit the base.", "Kataib Hezbollah denied it.", "Rain."]
+    vocabulary = Vocabulary(texts)
+    assert vocabulary.holding(np.array([0, 1]))("kataib hezbollah") == {0}
+    assert vocabulary.holding(np.array([2, 0, 1]))("rockets") == {0, 1}
+    assert vocabulary.holding(np.array([0, 1]))("no such phrase") == frozenset()
+
+
 def test_a_name_is_shown_without_the_word_one_paper_puts_before_it():
     from explorer.labels import name_of
 

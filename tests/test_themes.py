@@ -203,6 +203,37 @@ def test_the_label_names_what_sets_a_theme_apart_and_the_keywords_go_on_with_wha
     assert model.keywords_[theme] == ["drasko", "quentor", "vimble", "market", "zorblax"]
 
 
+def test_a_keyword_that_never_appears_beside_the_label_gives_way_to_one_that_does():
+    """As above, plus "trade", in three of theme 0's passages (one per label name) and all of theme 1's:
+    it scores below "zorblax" there, but "zorblax" shares no passage with the label, so "trade" takes its
+    place in a five-keyword list."""
+    rng = np.random.default_rng(0)
+    names = ["drasko", "quentor", "vimble", "zorblax"]
+    vectors, texts, articles = [], [], []
+    for group in range(4):
+        for i in range(10):
+            vectors.append(np.eye(4, 16)[group] * 3 + rng.normal(scale=0.3, size=16))
+            words = [f"note{'abcd'[group]}{'abcdefghij'[i]}"]
+            if group == 1 or (group == 0 and i < 6):
+                words.append("market")
+            if group == 1 or (group == 0 and i in (0, 2, 4)):
+                words.append("trade")
+            if group == 0 and i < 8:
+                words.append(names[i // 2])
+            texts.append(". ".join(words) + ".")
+            articles.append(f"g{group}-a{i % 2}")
+    model = ThemeModel(n_themes=4, top_n_keywords=5, random_state=0).fit(
+        np.asarray(vectors, dtype=np.float32), texts, articles
+    )
+    theme = int(model.labels_[0])
+    assert model.label_texts_[theme] == "drasko, quentor, vimble"
+    assert model.keywords_[theme] == ["drasko", "quentor", "vimble", "market", "trade"]
+    wider = ThemeModel(n_themes=4, top_n_keywords=6, random_state=0).fit(
+        np.asarray(vectors, dtype=np.float32), texts, articles
+    )
+    assert wider.keywords_[int(wider.labels_[0])] == ["drasko", "quentor", "vimble", "market", "trade", "zorblax"]
+
+
 def test_keywords_and_labels_name_a_person_without_the_title_before_the_name():
     vectors, texts, articles = clustered_data()
     texts = [text.replace("booster", "boss Jose Mourinho") for text in texts]
