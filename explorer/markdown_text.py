@@ -5,7 +5,9 @@ story and write links, emphasis and images inline. Read as plain text, the YAML 
 passage and the title read ``title: "..."``; ``**bold**`` and link targets went into the embeddings and
 onto the screen. The text is parsed with markdown-it-py (CommonMark) and only what a reader reads is
 kept: one paragraph per block (headings, paragraphs, list items, quotes, code, the text of HTML blocks),
-link text without its address, no images, scripts or inline tags. Passage offsets then point into this
+link text without its address, no images, scripts or inline tags. A GitHub-style table is one block, a
+line per row with its cells between " | ", without the ``|---|`` rule under the header: read as
+CommonMark it was one run-on line of pipes and dashes. Passage offsets then point into this
 plain text, as they point into the text trafilatura extracts from an HTML page.
 """
 
@@ -63,8 +65,18 @@ def plain_text(markdown: str) -> str:
     from markdown_it import MarkdownIt
 
     blocks: list[str] = []
-    for token in MarkdownIt("commonmark").parse(markdown):
-        if token.type == "inline":
+    rows: list[list[str]] | None = None  # the rows of the table being read
+    for token in MarkdownIt("commonmark").enable("table").parse(markdown):
+        if token.type == "table_open":
+            rows = []
+        elif token.type == "table_close" and rows is not None:
+            blocks.append("\n".join(" | ".join(cells).rstrip() for cells in rows if any(cells)))
+            rows = None
+        elif token.type == "tr_open" and rows is not None:
+            rows.append([])
+        elif token.type == "inline" and rows is not None and rows:
+            rows[-1].append(" ".join(_inline_text(token.children or []).split()))
+        elif token.type == "inline":
             blocks.append(_inline_text(token.children or []))
         elif token.type in ("fence", "code_block"):
             blocks.append(token.content)

@@ -123,6 +123,19 @@ def test_markdown_front_matter_names_the_article_and_markup_is_not_text(tmp_path
     assert "A note whose first block is not YAML." in by_id["note"].text  # a broken block stays text
 
 
+def test_a_markdown_table_is_read_a_row_per_line_without_its_rule(tmp_path):
+    (tmp_path / "groups.md").write_text(
+        "# Armed groups\n\nThe groups Iran works through, by founding year.\n\n"
+        "| Group | Backer | Founded |\n|---|:---:|---|\n"
+        "| **Kataib Hezbollah** | [IRGC](https://example.org/irgc) | 2007 |\n| Badr | Iran | |\n\n"
+        "Both took part in the war on ISIS.\n"
+    )
+    article = read_corpus(tmp_path).articles[0]
+    assert "Group | Backer | Founded\nKataib Hezbollah | IRGC | 2007\nBadr | Iran |\n" in article.text + "\n"
+    assert "---" not in article.text and "**" not in article.text and "https://" not in article.text
+    assert all(article.text[p.start : p.end] == p.text for p in split_article(article))
+
+
 def test_bad_records_are_reported_and_good_ones_kept(tmp_path):
     (tmp_path / "mixed.jsonl").write_text('{"id": "good", "text": "A good record."}\n{broken\n{"id": "notext"}\n')
     result = read_corpus(tmp_path)
