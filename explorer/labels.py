@@ -562,6 +562,28 @@ def led_by(head: Sequence[str], more: Iterable[str], limit: int | None = None) -
     return chosen
 
 
+def acronyms_once(keywords: Sequence[str], head: int, texts: Sequence[str]) -> list[str]:
+    """``keywords`` without the phrases after the first ``head`` (the label's) that name again what another
+    keyword names as an acronym ("guard corps" beside "irgc"), or an acronym a label phrase spells out.
+
+    ``texts`` are the theme's passages, where the acronym is written out (:func:`spelled_out_names`). The
+    label already shows one name once (:func:`label_phrases`); the keywords after it did not, and the seed
+    corpus's "Reda, IRGC, armed forces" went on with "Guard Corps".
+    """
+    names = spelled_out_names(texts, [keyword for keyword in keywords if " " not in keyword])
+    if not names:
+        return list(keywords)
+    present = set(keywords)
+    named_by_label = {_acronym_for(keyword, names) or keyword for keyword in keywords[:head]}
+    kept = list(keywords[:head])
+    for keyword in keywords[head:]:
+        acronym = _acronym_for(keyword, names)
+        if (acronym is not None and acronym in present) or keyword in named_by_label:
+            continue
+        kept.append(keyword)
+    return kept
+
+
 def with_companions(
     ordered: Sequence[str],
     head: int,

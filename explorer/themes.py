@@ -56,6 +56,7 @@ from explorer.labels import (
     KEYWORD_RARITY_SCALE,
     KEYWORD_SPARES,
     Vocabulary,
+    acronyms_once,
     ctfidf_scores,
     label_phrases,
     label_text,
@@ -258,8 +259,10 @@ class ThemeModel:
             forms = surface_forms(named, sample)
             # The label's phrases lead the keywords, in the label's order and spelling; the rest keep
             # company with them in the theme's passages.
+            listed = led_by(named, following[node])
+            listed = acronyms_once(listed, len(named), _texts_with(vocabulary, texts, node_rows[node], listed))
             ordered = with_companions(
-                led_by(named, following[node]),
+                listed,
                 len(named),
                 vocabulary.holding(node_rows[node]),
                 self.top_n_keywords,

@@ -280,6 +280,19 @@ def test_a_keyword_after_the_label_keeps_company_with_the_keywords_before_it():
     assert with_companions(ordered, 5, holding, 3) == ordered[:3]  # the label itself is never reordered
 
 
+def test_a_keyword_is_no_second_name_for_an_acronym_among_them():
+    from explorer.labels import acronyms_once
+
+    texts = ["Iran's Islamic Revolutionary Guard Corps (IRGC) trains forces.", "The IRGC said so."]
+    label = ["reda", "irgc", "armed forces"]
+    assert acronyms_once([*label, "guard corps", "provide"], 3, texts) == [*label, "provide"]
+    # An acronym after a label phrase that spells it out goes instead: the label is never changed.
+    assert acronyms_once(["guard corps", "reda", "irgc", "provide"], 2, texts) == ["guard corps", "reda", "provide"]
+    # Without the acronym among them, the phrase stays; so does one the texts never spell out.
+    assert acronyms_once(["reda", "guard corps"], 1, texts) == ["reda", "guard corps"]
+    assert acronyms_once(["irgc", "armed forces"], 1, texts) == ["irgc", "armed forces"]
+
+
 def test_the_vocabulary_says_which_of_a_themes_passages_hold_a_phrase():
     texts = ["Kataib Hezbollah fired rockets.", "Rockets hit the base.", "Kataib Hezbollah denied it.", "Rain."]
     vocabulary = Vocabulary(texts)

@@ -234,6 +234,18 @@ def test_a_keyword_that_never_appears_beside_the_label_gives_way_to_one_that_doe
     assert wider.keywords_[int(wider.labels_[0])] == ["drasko", "quentor", "vimble", "market", "trade", "zorblax"]
 
 
+def test_the_keywords_name_an_acronym_once():
+    vectors, texts, articles = clustered_data()
+    spelled = "Islamic Revolutionary Guard Corps (IRGC)"
+    said = {i: f". The {spelled} drills." if i < 4 else ". The IRGC drills." for i in range(8)}  # group 0 only
+    texts = [text + said.get(i, "") for i, text in enumerate(texts)]
+    model = ThemeModel(n_themes=3, random_state=0).fit(vectors, texts, articles)
+    theme = int(model.labels_[0])
+    keywords = model.keywords_[theme]
+    assert "irgc" in keywords
+    assert not [k for k in keywords if k != "irgc" and k in spelled.lower()], keywords
+
+
 def test_keywords_and_labels_name_a_person_without_the_title_before_the_name():
     vectors, texts, articles = clustered_data()
     texts = [text.replace("booster", "boss Jose Mourinho") for text in texts]
