@@ -4,6 +4,7 @@ from hypothesis import strategies as st
 
 from explorer.labels import (
     Vocabulary,
+    _phrases_with_spans,
     best_first,
     ctfidf_keywords,
     deduplicate_keywords,
@@ -175,14 +176,14 @@ def _reference_keyphrases(text: str) -> list[str]:
     out: list[str] = []
     run: list[str] = []
     for token in _WORD_OR_BREAK.findall(without_links(text)):
-        word, possessive = _counted_form(token) if token[0].isalpha() else ("", 0)
+        word, possessive, particle = _counted_form(token) if token[0].isalpha() else ("", 0, False)
         if not word or word in run:
             run = [word] if word else []
         else:
             run.append(word)
             if len(run) > MAX_PHRASE_WORDS:
                 run.pop(0)
-        if word:
+        if word and not particle:  # a name particle ends no phrase
             out.extend(" ".join(run[-size:]) for size in range(1, len(run) + 1))
         if possessive:
             run = []
@@ -191,12 +192,22 @@ def _reference_keyphrases(text: str) -> list[str]:
 
 _WORDS = ["Iraq's", "militia", "militias", "the", "US", "forces", "U.S.", "Kataib", "Hezbollah", "of", "rise", "a"]
 _WORDS += ["http://www.example.org/militia", "www.bbc.co.uk", "press@example.com"]
+_WORDS += ["de", "De", "van", "LA", "al"]
 
 
 @given(st.lists(st.sampled_from([*_WORDS, ",", ".", " - ", "’s", "\n"]), max_size=40))
 def test_fast_keyphrases_match_the_reference(parts):
     text = " ".join(parts)
     assert keyphrases(text) == _reference_keyphrases(text)
+
+
+def test_a_name_particle_stays_inside_the_name():
+    phrases = keyphrases("Robert De Niro won the Tour de France; van Gogh and the LA Galaxy too.")
+    assert {"robert de niro", "de niro", "tour de france", "de france", "van gogh", "la galaxy"} <= set(phrases)
+    assert not {"de", "robert de", "tour de", "van"} & set(phrases)  # never alone, never at the end
+    assert "la" in phrases  # "LA" in capitals is an acronym
+    spans = list(_phrases_with_spans("Robert De Niro won the Tour de France; van Gogh and the LA Galaxy too."))
+    assert sorted(phrase for phrase, _, _ in spans) == sorted(phrases)
 
 
 def test_a_word_repeated_within_three_restarts_the_phrase():
