@@ -180,10 +180,10 @@ def test_an_unknown_reduction_is_refused_before_any_work():
         ThemeModel(reduction="tsne").fit(*clustered_data())
 
 
-def test_the_label_names_what_sets_a_theme_apart_and_the_keywords_go_on_with_what_it_shares():
-    """Theme 0's four names are each in 2 of its 10 passages and nowhere else; "market" is in 6 of them
-    and in all 10 of theme 1. The label takes three names (rarity counts fully there); the keywords that
-    follow it put "market" before the fourth name (rarity counts more gently there)."""
+def named_theme_data(with_trade: bool = False) -> tuple[np.ndarray, list[str], list[str]]:
+    """Four groups of ten passages. Theme 0's four names are each in 2 of its 10 passages and nowhere else;
+    "market" is in 6 of them and in all 10 of theme 1; with ``with_trade``, "trade" is in three of theme 0's
+    passages (one per name of the first three) and in all of theme 1's."""
     rng = np.random.default_rng(0)
     names = ["drasko", "quentor", "vimble", "zorblax"]
     vectors, texts, articles = [], [], []
@@ -193,44 +193,33 @@ def test_the_label_names_what_sets_a_theme_apart_and_the_keywords_go_on_with_wha
             words = [f"note{'abcd'[group]}{'abcdefghij'[i]}"]
             if group == 1 or (group == 0 and i < 6):
                 words.append("market")
+            if with_trade and (group == 1 or (group == 0 and i in (0, 2, 4))):
+                words.append("trade")
             if group == 0 and i < 8:
                 words.append(names[i // 2])
             texts.append(". ".join(words) + ".")
             articles.append(f"g{group}-a{i % 2}")
-    model = ThemeModel(n_themes=4, random_state=0).fit(np.asarray(vectors, dtype=np.float32), texts, articles)
+    return np.asarray(vectors, dtype=np.float32), texts, articles
+
+
+def test_the_label_names_what_sets_a_theme_apart_and_the_keywords_go_on_with_what_it_shares():
+    """The label takes three names (rarity counts fully there); the keywords that follow it put "market"
+    before the fourth name (rarity counts more gently there)."""
+    model = ThemeModel(n_themes=4, random_state=0).fit(*named_theme_data())
     theme = int(model.labels_[0])
     assert model.label_texts_[theme] == "drasko, quentor, vimble"
     assert model.keywords_[theme] == ["drasko", "quentor", "vimble", "market", "zorblax"]
 
 
 def test_a_keyword_that_never_appears_beside_the_label_gives_way_to_one_that_does():
-    """As above, plus "trade", in three of theme 0's passages (one per label name) and all of theme 1's:
-    it scores below "zorblax" there, but "zorblax" shares no passage with the label, so "trade" takes its
-    place in a five-keyword list."""
-    rng = np.random.default_rng(0)
-    names = ["drasko", "quentor", "vimble", "zorblax"]
-    vectors, texts, articles = [], [], []
-    for group in range(4):
-        for i in range(10):
-            vectors.append(np.eye(4, 16)[group] * 3 + rng.normal(scale=0.3, size=16))
-            words = [f"note{'abcd'[group]}{'abcdefghij'[i]}"]
-            if group == 1 or (group == 0 and i < 6):
-                words.append("market")
-            if group == 1 or (group == 0 and i in (0, 2, 4)):
-                words.append("trade")
-            if group == 0 and i < 8:
-                words.append(names[i // 2])
-            texts.append(". ".join(words) + ".")
-            articles.append(f"g{group}-a{i % 2}")
-    model = ThemeModel(n_themes=4, top_n_keywords=5, random_state=0).fit(
-        np.asarray(vectors, dtype=np.float32), texts, articles
-    )
+    """ "trade" scores below "zorblax" in theme 0, but "zorblax" shares no passage with the label, so "trade"
+    takes its place in a five-keyword list; in a six-keyword list "zorblax" comes back, last."""
+    data = named_theme_data(with_trade=True)
+    model = ThemeModel(n_themes=4, top_n_keywords=5, random_state=0).fit(*data)
     theme = int(model.labels_[0])
     assert model.label_texts_[theme] == "drasko, quentor, vimble"
     assert model.keywords_[theme] == ["drasko", "quentor", "vimble", "market", "trade"]
-    wider = ThemeModel(n_themes=4, top_n_keywords=6, random_state=0).fit(
-        np.asarray(vectors, dtype=np.float32), texts, articles
-    )
+    wider = ThemeModel(n_themes=4, top_n_keywords=6, random_state=0).fit(*data)
     assert wider.keywords_[int(wider.labels_[0])] == ["drasko", "quentor", "vimble", "market", "trade", "zorblax"]
 
 
