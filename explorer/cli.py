@@ -98,6 +98,12 @@ def _parser() -> argparse.ArgumentParser:
     serve = add("serve", "start the Streamlit app")
     serve.add_argument("--port", type=int, default=8501)
     serve.add_argument("--address", default="127.0.0.1")
+    serve.add_argument(
+        "--no-build",
+        dest="build",
+        action="store_false",
+        help="start without first building a missing index (the app then offers to build it)",
+    )
     return parser
 
 
@@ -127,10 +133,18 @@ def _print_hits(hits, as_json: bool) -> None:
 
 
 def cmd_build(args: argparse.Namespace) -> None:
+    explorer = _explorer(args)
+    report = _build_with_progress(explorer, args.path if args.path is not None else explorer.settings.corpus_path)
+    if args.json:
+        _print_json(report.__dict__)
+    else:
+        print(f"{report.summary()} in {explorer.index_dir}")
+
+
+def _build_with_progress(explorer, path):
+    """Build the index from ``path`` with a progress bar on stderr, then print the input files' warnings."""
     from tqdm import tqdm
 
-    explorer = _explorer(args)
-    path = args.path if args.path is not None else explorer.settings.corpus_path
     bar = tqdm(total=100, desc="building", unit="%", file=sys.stderr, disable=None, leave=False)
 
     def on_stage(message: str, fraction: float) -> None:
@@ -144,10 +158,7 @@ def cmd_build(args: argparse.Namespace) -> None:
         bar.close()
     for warning in report.warnings:
         print(f"warning: {warning}", file=sys.stderr)
-    if args.json:
-        _print_json(report.__dict__)
-    else:
-        print(f"{report.summary()} in {explorer.index_dir}")
+    return report
 
 
 def _read_queries(path: Path) -> list[tuple[str, str]]:
@@ -285,9 +296,27 @@ def cmd_serve(args: argparse.Namespace) -> None:
     from explorer.app.launch import streamlit_command
 
     _check_port_free(args.address, args.port)
+    if args.build:
+        build_if_missing(_explorer(args))
     command = streamlit_command(args.address, args.port)
     print(f"opening the explorer at http://{args.address}:{args.port}", file=sys.stderr)
     raise SystemExit(subprocess.call(command, env=os.environ.copy()))
+
+
+def build_if_missing(explorer) -> None:
+    """Before serving, build the index from the corpus if there is none yet, so the README's one command
+    opens the app on the articles (the app itself only offers a button: a visitor should not start a long
+    build by opening a page). A corpus with nothing to read is left to the app, which says what to add."""
+    corpus = Path(explorer.settings.corpus_path)
+    if explorer.has_index() or not corpus.exists():
+        return
+    print(f"no index yet in {explorer.index_dir}: building it from {corpus} first", file=sys.stderr)
+    try:
+        report = _build_with_progress(explorer, corpus)
+    except ExplorerError as error:
+        print(f"note: {error}; the app will offer to build once there are articles", file=sys.stderr)
+        return
+    print(f"{report.summary()} in {explorer.index_dir}", file=sys.stderr)
 
 
 def _check_port_free(address: str, port: int) -> None:

@@ -169,3 +169,32 @@ def test_a_theme_over_many_articles_names_those_holding_most_of_it():
     assert line.endswith("and 4 more (--json lists them all)") and line.count("(") == 11
     few = Theme(0, "label", [], passages[:3], ["a00", "a01"])
     assert _articles_line(few) == "a00, a01"
+
+
+def test_serve_builds_a_missing_index_first_and_leaves_an_existing_one(tmp_path, monkeypatch, capsys):
+    """`make run` is `explorer serve`: on a fresh clone it must open the app on the articles, index built."""
+    from explorer.cli import build_if_missing
+    from explorer.explorer import Explorer
+    from explorer.settings import Settings
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "note.txt").write_text(
+        "Rivers\n\nThe river flooded the valley after a week of heavy rain in the mountains nearby.\n"
+    )
+    monkeypatch.setenv("EXPLORER_CORPUS", str(corpus))
+    monkeypatch.setenv("EXPLORER_INDEX", str(tmp_path / "index"))
+    build_if_missing(Explorer(Settings.from_env()))
+    manifest = tmp_path / "index" / "manifest.json"
+    assert manifest.exists() and "building it from" in capsys.readouterr().err
+    built = manifest.stat().st_mtime_ns
+    build_if_missing(Explorer(Settings.from_env()))
+    assert manifest.stat().st_mtime_ns == built and "building" not in capsys.readouterr().err
+
+    # Nothing to read: no index and one note; the server still starts, and the app says what to add.
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    monkeypatch.setenv("EXPLORER_CORPUS", str(empty))
+    monkeypatch.setenv("EXPLORER_INDEX", str(tmp_path / "none"))
+    build_if_missing(Explorer(Settings.from_env()))
+    assert not (tmp_path / "none" / "manifest.json").exists() and "note:" in capsys.readouterr().err
