@@ -351,8 +351,15 @@ class _RecordProblems:
     no_id: list[int] = field(default_factory=list)
     extra_fields: list[int] = field(default_factory=list)
     broken_json: list[int] = field(default_factory=list)
+    records: int = 0
+    """Records (rows, JSON lines) met, read or not: none at all is worth a warning of its own, or a
+    CSV holding only its header would add nothing to the index without a word."""
 
-    def report(self, file: Path, key: str, warnings: list[str]) -> None:
+    def report(self, file: Path, key: str, warnings: list[str], empty: str | None) -> None:
+        """One warning per kind of problem; ``empty`` says what to do about a file without records (None:
+        the file has been warned about already)."""
+        if not self.records and empty:
+            warnings.append(f"{file}: skipped, {empty}")
         if self.no_text:
             warnings.append(
                 f"{file}: skipped {len(self.no_text)} record(s) with no 'text': line(s) {_lines(self.no_text)}"
@@ -377,6 +384,7 @@ def _read_jsonl(file: Path, key: str, text: str, warnings: list[str]) -> Iterato
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
+        problems.records += 1
         try:
             record = json.loads(line)
         except json.JSONDecodeError:
@@ -388,23 +396,31 @@ def _read_jsonl(file: Path, key: str, text: str, warnings: list[str]) -> Iterato
         article = _record_article(file, key, record, number, problems)
         if article is not None:
             yield article
-    problems.report(file, key, warnings)
+    problems.report(file, key, warnings, empty="the file holds no records; add one JSON object per line")
 
 
 def _read_csv(file: Path, key: str, text: str, warnings: list[str]) -> Iterator[Article]:
     csv.field_size_limit(MAX_COLLECTION_BYTES)
     reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
     problems = _RecordProblems()
+    empty = "the CSV has a header but no rows; add one row per article"
     try:
         header = reader.fieldnames
-        if not header or "text" not in header:
-            warnings.append(f"{file}: skipped, the CSV header has no 'text' column (found: {header})")
+        if not header:
+            warnings.append(f"{file}: skipped, the file is empty")
+            return
+        if "text" not in header:
+            warnings.append(
+                f"{file}: skipped, the CSV header has no 'text' column (found: {header}); "
+                "name the column holding each article's text 'text'"
+            )
             return
         while True:
             number = reader.line_num + 1  # the line the row starts on (a quoted text may span many)
             row = next(reader, None)
             if row is None:
                 break
+            problems.records += 1
             if None in row:
                 problems.extra_fields.append(number)
                 continue
@@ -416,7 +432,8 @@ def _read_csv(file: Path, key: str, text: str, warnings: list[str]) -> Iterator[
             f"{file}:{reader.line_num}: stopped reading, broken CSV ({error}); rows before it were indexed, "
             "fix the quoting there to index the rest"
         )
-    problems.report(file, key, warnings)
+        empty = None
+    problems.report(file, key, warnings, empty)
 
 
 def _record_article(file: Path, key: str, record: dict, number: int, problems: _RecordProblems) -> Article | None:

@@ -1,4 +1,5 @@
 import json
+from pathlib import Path
 
 import pytest
 
@@ -199,6 +200,27 @@ def test_a_single_unreadable_file_says_why(tmp_path):
     (folder / "empty.md").write_text("")
     with pytest.raises(ExplorerError, match=r"1 problem\(s\) with its files, the first: .*empty\.md"):
         read_corpus(folder)
+
+
+def test_a_collection_file_without_records_is_named_in_a_warning(tmp_path):
+    """A CSV holding only its header, an empty CSV and a JSONL of blank lines add nothing to the index;
+    the user hears why, as for any other file that yields nothing, and the rest is still read."""
+    (tmp_path / "header-only.csv").write_text("id,title,text\n")
+    (tmp_path / "empty.csv").write_text("")
+    (tmp_path / "blank.jsonl").write_text("\n  \n")
+    (tmp_path / "story.txt").write_text("A story\n\nThe body of the one readable article.")
+    result = read_corpus(tmp_path)
+    assert [a.article_id for a in result.articles] == ["story"]
+    by_file = {Path(w.split(": ")[0]).name: w for w in result.warnings}
+    assert "header but no rows" in by_file["header-only.csv"]
+    assert "the file is empty" in by_file["empty.csv"]
+    assert "no records" in by_file["blank.jsonl"]
+    with pytest.raises(ExplorerError, match=r"header-only\.csv: the CSV has a header but no rows"):
+        read_corpus(tmp_path / "header-only.csv")
+    # A CSV that breaks on its first row gets the one warning that says where, not a second about no rows.
+    (tmp_path / "broken.csv").write_text('id,text\n1,"unclosed\n')
+    warnings = [w for w in read_corpus(tmp_path).warnings if "broken.csv" in w]
+    assert len(warnings) == 1 and "broken CSV" in warnings[0]
 
 
 def test_binary_and_duplicate_files_are_skipped_with_warnings(tmp_path):
