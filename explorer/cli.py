@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
 import sys
 import textwrap
 from collections import Counter
@@ -300,7 +299,16 @@ def cmd_serve(args: argparse.Namespace) -> None:
         build_if_missing(_explorer(args))
     command = streamlit_command(args.address, args.port)
     print(f"opening the explorer at http://{args.address}:{args.port}", file=sys.stderr)
-    raise SystemExit(subprocess.call(command, env=os.environ.copy()))
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # The server takes this process's place: a first run's build leaves its model and index in memory,
+    # which a child server would keep beside its own for as long as it runs; Ctrl-C reaches it directly.
+    try:
+        os.execv(command[0], command)
+    except OSError as error:
+        raise ExplorerError(
+            f"cannot start the Streamlit server ({error.strerror or error}): reinstall with `make install`"
+        ) from None
 
 
 def build_if_missing(explorer) -> None:

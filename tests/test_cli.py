@@ -3,6 +3,7 @@
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -155,6 +156,42 @@ def test_serving_on_a_port_in_use_is_one_clear_error():
         result = run("serve", "--port", str(port), check=False)
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert f"cannot serve on 127.0.0.1:{port}" in result.stderr and "--port" in result.stderr
+
+
+def test_the_server_takes_the_place_of_the_serve_command(tmp_path):
+    """`explorer serve` hands its process to the Streamlit server: a first run's build would otherwise
+    keep a model and an index in a waiting parent for as long as the app runs, and Ctrl-C reaches the
+    server itself. The process started as `explorer serve` must be the one answering on the port."""
+    import os
+    import socket
+    import time
+    import urllib.request
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {**os.environ, "EXPLORER_INDEX": str(tmp_path / "index"), "EXPLORER_CORPUS": str(tmp_path / "none")}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "explorer.cli", "serve", "--port", str(port), "--no-build"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and server.poll() is None:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                time.sleep(0.5)
+        assert server.poll() is None, "the server stopped"
+        command_line = (Path("/proc") / str(server.pid) / "cmdline").read_bytes().split(b"\0")
+        assert b"explorer.app.serve" in command_line and b"explorer.cli" not in command_line
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
 
 
 def test_a_theme_over_many_articles_names_those_holding_most_of_it():
