@@ -22,7 +22,7 @@ from explorer import highlight, retrieval, search, store, vector_index
 from explorer.embed import Embedder, make_embedder
 from explorer.errors import ExplorerError
 from explorer.indexing import PLACE, REFIT, BuildReport, Indexer, StageCallback, check_model, fit_themes
-from explorer.records import Answer, Hit, Passage, Theme
+from explorer.records import Answer, Hit, Passage, Theme, best_similarity
 from explorer.settings import Settings
 
 __all__ = ["MAX_K", "PLACE", "REFIT", "BuildReport", "Explorer", "StageCallback", "ThemeArticleMatrix"]
@@ -325,12 +325,13 @@ class Explorer:
         ]
 
     def _relevant(self, hits: list[Hit], mode: str) -> bool:
-        """Whether the best hit is close enough to count as an answer (threshold from the benchmark)."""
+        """Whether the closest hit is close enough to count as an answer (threshold from the benchmark)."""
         if not hits:
             return False
-        if hits[0].similarity is None:
+        best = best_similarity(hits)
+        if best is None:
             return hits[0].score > 0
-        return hits[0].similarity >= self.settings.relevance_threshold
+        return best >= self.settings.relevance_threshold
 
     def related(self, passage_id: str, k: int = 10) -> list[Hit]:
         """Passages from *other* articles that say the same or a related thing."""

@@ -91,6 +91,16 @@ class Hit:
         return payload
 
 
+def best_similarity(hits: list[Hit]) -> float | None:
+    """The highest cosine among ``hits`` (None without any): how close the closest passage is in meaning.
+
+    Not the first hit's: a fused ranking can put a keyword match first ("La" and "Le" of a French
+    question matching an opera review) while a passage further down is closer in meaning.
+    """
+    known = [hit.similarity for hit in hits if hit.similarity is not None]
+    return max(known) if known else None
+
+
 @dataclass(frozen=True)
 class Answer:
     """The hits for a question plus what the user should be told about them.

@@ -75,6 +75,35 @@ def test_ask_sidebar_sets_the_number_of_results_and_the_articles(app):
     assert all("Iran Pours Forces into Iraq" in title for title in titles)
 
 
+def test_settings_kept_across_pages_log_no_widget_warning(app, caplog, monkeypatch):
+    """Sliders whose value is kept across pages (navigation.keep_widget_state) must not also pass a
+    default: Streamlit then logs a warning with a stack trace into the server's log."""
+    from streamlit.elements.lib import policies
+
+    monkeypatch.setattr(policies, "_shown_default_value_warning", False)
+    monkeypatch.setattr(policies.runtime, "exists", lambda: True)  # AppTest has no runtime; the check needs one
+    with caplog.at_level("WARNING"):
+        app.slider(key="ask_k").set_value(3).run()
+        _page(app, "passages")
+        app.slider(key="pa_per_article").set_value(3).run()
+        _page(app, "themes")
+        app.slider(key="theme_count").set_value(5).run()
+        _page(app, "ask")
+        _page(app, "passages")
+        _page(app, "themes")
+    assert app.slider(key="theme_count").value == 5
+    assert not [r for r in caplog.records if "created with a default value" in r.getMessage()]
+
+
+def test_a_long_question_is_not_repeated_in_full_above_its_answer(app):
+    question = "Which armed groups does Tehran work through in Iraq, and who leads them? " * 30
+    app.text_input(key="question").input(question).run()
+    assert not app.exception, app.exception
+    heading = next(m.value for m in app.markdown if m.value.startswith("**10 passages**"))
+    assert len(heading) < 300 and heading.endswith("…*")
+    assert [i.value[:1] for i in app.info] == ["T"]  # "The question was longer than ...", as a sentence
+
+
 def test_ask_says_when_nothing_is_relevant(app):
     app.text_input(key="question").input("a recipe for chocolate cake with strawberries").run()
     assert not app.exception, app.exception

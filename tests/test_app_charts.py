@@ -59,6 +59,38 @@ def test_article_heatmap_leaves_the_diagonal_empty():
     assert spec["params"][0]["name"] == charts.PAIR_SELECTION
 
 
+def _heatmap_spec(count: int) -> dict:
+    ids = [f"article-{i:02d}" for i in range(count)]
+    rng = np.random.default_rng(0)
+    matrix = rng.uniform(0.1, 0.7, (count, count))
+    frame = charts.article_heatmap_frame(ids, (matrix + matrix.T) / 2, {a: f"A long headline {a}" for a in ids})
+    return charts.article_heatmap(frame).to_dict()
+
+
+def _column_axis(spec: dict) -> dict:
+    return next(layer["encoding"]["x"]["axis"] for layer in spec["layer"] if "x" in layer.get("encoding", {}))
+
+
+def test_the_widest_overlap_heatmap_fits_the_main_column():
+    """The heatmap shows at most 20 articles; at a fixed 72 pixels a column they ran off the page (BBC News)."""
+    few, most = _heatmap_spec(5), _heatmap_spec(20)
+    assert few["width"]["step"] == 72
+    assert most["width"]["step"] * 20 <= charts.HEATMAP_CELLS_WIDTH and most["width"]["step"] >= 28
+    # The weakest pair is still a visible blue, not the white of an empty cell.
+    colour = next(layer["encoding"]["color"] for layer in few["layer"] if layer["mark"]["type"] == "rect")
+    assert colour["scale"]["scheme"]["extent"][0] > 0
+
+
+def test_many_column_labels_stand_upright_so_they_cannot_overlap():
+    assert _column_axis(_heatmap_spec(5))["labelAngle"] == -30
+    assert _column_axis(_heatmap_spec(12))["labelAngle"] == -90
+    frame = pd.DataFrame(
+        [{"theme": "1. t", "article": f"Headline number {i}", "passages": 1} for i in range(30)],
+    )
+    spec = charts.theme_article_heatmap(frame, ["1. t"], list(frame["article"])).to_dict()
+    assert _column_axis(spec)["labelAngle"] == -90
+
+
 def test_a_clicked_cell_selects_a_pair_but_the_diagonal_does_not():
     assert charts.selected_pair({charts.PAIR_SELECTION: [{"a": "x", "b": "y"}]}) == ("x", "y")
     assert charts.selected_pair({charts.PAIR_SELECTION: [{"a": "x", "b": "x"}]}) is None

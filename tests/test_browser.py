@@ -127,6 +127,16 @@ def page(browser, server_url):
     page.set_default_timeout(TIMEOUT_MS)
     page.dialogs = []
     page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))
+    # The machine has no internet: anything fetched from elsewhere fails (the favicon came from gstatic).
+    page.outside_requests = []
+    page.on(
+        "request",
+        lambda request: (
+            page.outside_requests.append(request.url)
+            if not request.url.startswith((server_url, "data:", "blob:", "about:"))
+            else None
+        ),
+    )
     page.goto(server_url)
     try:
         yield page
@@ -254,3 +264,4 @@ def test_ask_then_related_themes_and_map_in_a_real_browser(page: Page):
     expect(page.get_by_text("Remove an article")).to_be_visible()
     _screenshot(page, "corpus")
     _assert_nothing_ran(page)
+    assert page.outside_requests == [], "the app must work offline: nothing fetched from other hosts"

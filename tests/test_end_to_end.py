@@ -117,3 +117,23 @@ def test_hits_carry_the_best_sentence(seed_explorer):
 def test_off_topic_question_is_reported_as_nothing_relevant(seed_explorer):
     assert seed_explorer.query("which armed groups does Tehran work through?").relevant
     assert not seed_explorer.query("a recipe for chocolate cake with strawberries").relevant
+
+
+def test_relevance_is_judged_on_the_hit_closest_in_meaning_not_the_first():
+    """A fused ranking can put a keyword match first (a French question's "La" and "Le" matched an opera
+    review at cosine 0.00) while a passage further down is close in meaning: the answer is judged, and
+    its closeness reported, on the closest one."""
+    from explorer.explorer import Explorer
+    from explorer.records import Hit, Passage, best_similarity
+    from explorer.settings import Settings
+
+    def hit(rank: int, similarity: float | None) -> Hit:
+        return Hit(rank, 1.0 / rank, Passage(f"a:{rank:03d}", "a", "A", "text", 0, 4), None, similarity)
+
+    explorer = Explorer(Settings())
+    threshold = explorer.settings.relevance_threshold
+    keyword_first = [hit(1, 0.0), hit(2, threshold + 0.1), hit(3, 0.1)]
+    assert best_similarity(keyword_first) == threshold + 0.1
+    assert explorer._relevant(keyword_first, "hybrid")
+    assert not explorer._relevant([hit(1, 0.0), hit(2, threshold - 0.01)], "hybrid")
+    assert best_similarity([hit(1, None)]) is None and best_similarity([]) is None

@@ -43,9 +43,18 @@ def _left_axis() -> alt.Axis:
     return alt.Axis(labelLimit=AXIS_LABEL_LIMIT, labelOverlap=False)
 
 
-def _top_axis() -> alt.Axis:
-    """Column labels above a heatmap, slanted so long article titles stay readable."""
-    return alt.Axis(orient="top", labelAngle=-30, labelAlign="left", labelLimit=240, labelOverlap=False)
+SLANTED_COLUMNS = 8
+"""Up to this many columns, a heatmap's column labels are slanted (easy to read); above, upright, where a
+label needs no more width than a line of text: 30 slanted titles over 30 narrow columns ran into a smear."""
+
+
+def _top_axis(columns: int) -> alt.Axis:
+    """Column labels above a heatmap of ``columns`` columns: slanted while they fit, upright beyond."""
+    if columns <= SLANTED_COLUMNS:
+        return alt.Axis(orient="top", labelAngle=-30, labelAlign="left", labelLimit=240, labelOverlap=False)
+    return alt.Axis(
+        orient="top", labelAngle=-90, labelAlign="left", labelBaseline="middle", labelLimit=200, labelOverlap=False
+    )
 
 
 PAIR_SELECTION = "pair"
@@ -54,21 +63,38 @@ PAIR_SELECTION = "pair"
 def _grid(frame: pd.DataFrame, x: str, x_order: list[str], y: str, y_order: list[str]) -> alt.Chart:
     """The base of a heatmap: ``x`` categories along the top, ``y`` down the left, both in the given order."""
     return alt.Chart(frame).encode(
-        x=alt.X(x, sort=x_order, title=None, axis=_top_axis()),
+        x=alt.X(x, sort=x_order, title=None, axis=_top_axis(len(x_order))),
         y=alt.Y(y, sort=y_order, title=None, axis=_left_axis()),
     )
+
+
+HEATMAP_CELLS_WIDTH = 680
+"""Pixels the overlap heatmap's cells may take side by side (beside row labels of up to
+:data:`AXIS_LABEL_LIMIT`), so that its widest form still fits the app's main column: 20 articles at a
+fixed 72 pixels ran off the page."""
+
+
+def heatmap_step(columns: int) -> int:
+    """The width of one overlap heatmap column: 72 pixels while they fit :data:`HEATMAP_CELLS_WIDTH`,
+    narrower for more articles, never under 28 (a cell still shows its "0.63")."""
+    return max(28, min(72, HEATMAP_CELLS_WIDTH // max(columns, 1)))
 
 
 def article_heatmap(frame: pd.DataFrame) -> alt.LayerChart:
     """Clickable article x article overlap; a click selects a pair of articles."""
     order = list(dict.fromkeys(frame["title_a"]))
+    step = heatmap_step(len(order))
     pick = alt.selection_point(name=PAIR_SELECTION, fields=["a", "b"], on="click", clear="dblclick")
     base = _grid(frame, "title_b:N", order, "title_a:N", order)
     cells = base.mark_rect(stroke="white", strokeWidth=2, cursor="pointer").encode(
         color=alt.condition(
             "datum.overlap == null",
             alt.value("#f0f2f6"),
-            alt.Color("overlap:Q", scale=alt.Scale(scheme=HEATMAP_SCHEME), title="overlap"),
+            # The lowest overlap still a visible blue: the data's own range (0.54-0.59 on the seed corpus)
+            # would start at white, where the weakest pair looked as empty as the grey diagonal.
+            alt.Color(
+                "overlap:Q", scale=alt.Scale(scheme={"name": HEATMAP_SCHEME, "extent": [0.2, 1.0]}), title="overlap"
+            ),
         ),
         opacity=alt.condition(pick, alt.value(1.0), alt.value(0.45)),
         tooltip=[
@@ -79,14 +105,14 @@ def article_heatmap(frame: pd.DataFrame) -> alt.LayerChart:
     )
     middle = float(frame["overlap"].dropna().median()) if frame["overlap"].notna().any() else 0.0
     labels = (
-        base.mark_text(fontSize=12)
+        base.mark_text(fontSize=12 if step >= 40 else 10)
         .encode(
             text=alt.Text("overlap:Q", format=".2f"),
             color=alt.condition(f"datum.overlap > {middle}", alt.value("white"), alt.value("#262730")),
         )
         .transform_filter("datum.overlap != null")
     )
-    return (cells + labels).add_params(pick).properties(width=alt.Step(72), height=alt.Step(36))
+    return (cells + labels).add_params(pick).properties(width=alt.Step(step), height=alt.Step(36))
 
 
 def theme_article_frame(matrix, names: dict[int, str], titles: dict[str, str]) -> pd.DataFrame:
@@ -140,7 +166,8 @@ def theme_article_heatmap(frame: pd.DataFrame, theme_order: list[str], article_o
     dark_from = 0.6 * float(frame["passages"].max()) if len(frame) else 0.0  # white text on dark cells
     base = _grid(frame, "article:N", article_order, "theme:N", theme_order)
     cells = base.mark_rect(stroke="white", strokeWidth=1).encode(
-        color=alt.Color("passages:Q", scale=alt.Scale(scheme="greens"), title="passages"),
+        # No legend: every cell prints its count, and the legend's width is better spent on the columns.
+        color=alt.Color("passages:Q", scale=alt.Scale(scheme="greens"), legend=None),
         tooltip=[
             alt.Tooltip("theme:N"),
             alt.Tooltip("article:N"),

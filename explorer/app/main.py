@@ -8,6 +8,7 @@ Without an index the app offers to build one instead of failing.
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import streamlit as st
@@ -70,8 +71,21 @@ def sidebar_summary(shared: state.SharedExplorer) -> None:
     st.sidebar.caption(" · ".join(counts))
 
 
+@functools.cache
+def page_icon():
+    """The browser tab's icon, drawn here: Streamlit fetches a Material or emoji icon from
+    fonts.gstatic.com, which fails on a machine without internet (an error in every page's console)."""
+    from PIL import Image, ImageDraw
+
+    icon = Image.new("RGBA", (64, 64), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(icon)
+    draw.line((38, 38, 58, 58), fill="#262730", width=9)  # a magnifier: handle, then lens
+    draw.ellipse((4, 4, 44, 44), fill="#ffffff", outline="#ff4b4b", width=7)
+    return icon
+
+
 def main() -> None:
-    st.set_page_config(page_title="Semantic Similarity Explorer", page_icon=":material/travel_explore:", layout="wide")
+    st.set_page_config(page_title="Semantic Similarity Explorer", page_icon=page_icon(), layout="wide")
     st.html(LAYOUT_CSS)
     navigation.keep_widget_state()
     shared = state.shared_explorer()

@@ -124,11 +124,11 @@ def theme_level(shared: SharedExplorer) -> int | None:
         return None
     if st.session_state.get("theme_count") not in range(2, most + 1):
         st.session_state.pop("theme_count", None)
+    st.session_state.setdefault("theme_count", built)  # a default beside a kept value makes Streamlit warn
     count = st.sidebar.slider(
         "Number of themes",
         2,
         most,
-        built,
         key="theme_count",
         help=f"The build found {built}. Fewer themes are broader: similar themes are merged, as in a topic "
         "hierarchy. More are finer: the themes are fitted again, which takes a few seconds.",

@@ -7,11 +7,11 @@ from dataclasses import replace
 import streamlit as st
 
 from explorer.app import exports, navigation, state
-from explorer.app.render import escape_markdown
+from explorer.app.render import escape_markdown, short
 from explorer.app.widgets import FOCUS_KEY, article_label, cached_query, download_buttons, hit_card, source_name
 from explorer.errors import ExplorerError
 from explorer.explorer import MAX_K
-from explorer.records import Answer
+from explorer.records import Answer, best_similarity
 from explorer.wording import counted
 
 MODES = {
@@ -20,10 +20,14 @@ MODES = {
     "lexical": "Exact words only (BM25)",
 }
 EXAMPLE = "Which armed groups does Tehran work through?"
+QUESTION_SHOWN = 160
+"""Characters of the question repeated above the answer: a pasted paragraph of 2,000 pushed the results
+below the fold."""
 
 
 def sidebar(articles: dict[str, dict]) -> dict:
-    st.sidebar.slider("Results", 1, 50, 10, key="ask_k")
+    st.session_state.setdefault("ask_k", 10)  # a default beside a kept value makes Streamlit log a warning
+    st.sidebar.slider("Results", 1, 50, key="ask_k")
     known = set(articles)
     if any(a not in known for a in st.session_state.get("ask_articles", [])):
         st.session_state["ask_articles"] = [a for a in st.session_state["ask_articles"] if a in known]
@@ -70,10 +74,11 @@ def answer_question(shared: state.SharedExplorer, question: str, options: dict) 
         return answer
     hits = [hit for hit in answer.hits if hit.passage.article_id in wanted][:k]
     hits = [replace(hit, rank=rank) for rank, hit in enumerate(hits, start=1)]
+    best = best_similarity(hits)
     if not hits:
         relevant = False
-    elif hits[0].similarity is not None:
-        relevant = hits[0].similarity >= shared.settings.relevance_threshold
+    elif best is not None:
+        relevant = best >= shared.settings.relevance_threshold
     else:
         relevant = answer.relevant
     return replace(answer, hits=hits, relevant=relevant)
@@ -131,16 +136,17 @@ def render() -> None:
         st.error(escape_markdown(str(error)))
         return
     for notice in answer.notices:
-        st.info(escape_markdown(notice))
+        st.info(escape_markdown(notice[:1].upper() + notice[1:]))  # the CLI prints it after "note: "
     if not answer.hits:
         st.warning("Nothing found in the chosen articles. Choose more articles in the sidebar.")
         return
     spread = len({hit.passage.article_id for hit in answer.hits})
     if not answer.relevant:
-        best = answer.hits[0].similarity
+        best = best_similarity(answer.hits)
         closeness = f" (best similarity {best:.2f})" if best is not None else ""
+        shown = escape_markdown(short(answer.question, QUESTION_SHOWN))
         st.warning(
-            f"**Nothing relevant found** for *{escape_markdown(answer.question)}*: no passage is close enough "
+            f"**Nothing relevant found** for *{shown}*: no passage is close enough "
             f"in meaning to the question{closeness}. "
             "Try other words, or check the Corpus page for what is indexed."
         )
@@ -150,7 +156,7 @@ def render() -> None:
         return
     st.markdown(
         f"**{counted(len(answer.hits), 'passage')}** from {counted(spread, 'article')} "
-        f"for *{escape_markdown(answer.question)}*"
+        f"for *{escape_markdown(short(answer.question, QUESTION_SHOWN))}*"
     )
     downloads(answer, articles)
     show_cards(answer, articles)

@@ -183,7 +183,8 @@ def render() -> None:
     passages = shared.passages()
     by_article = _by_article(passages)
     _apply_focus(by_article)
-    per_article = st.sidebar.slider("Matches per article", 1, 5, 2, key="pa_per_article")
+    st.session_state.setdefault("pa_per_article", 2)  # a default beside a kept value makes Streamlit log a warning
+    per_article = st.sidebar.slider("Matches per article", 1, 5, key="pa_per_article")
     chosen = pick_passage(by_article, articles)
     with st.container(border=True):
         st.caption(
