@@ -104,6 +104,42 @@ def test_a_long_question_is_not_repeated_in_full_above_its_answer(app):
     assert [i.value[:1] for i in app.info] == ["T"]  # "The question was longer than ...", as a sentence
 
 
+def _fresh_session(app: AppTest, page: str, **parameters: str) -> AppTest:
+    """A new browser session (a refresh, or a link opened by someone else) on ``page``'s address."""
+    fresh = AppTest.from_file(APP, default_timeout=180)
+    for name, value in parameters.items():
+        fresh.query_params[name] = value
+    if page != "ask":
+        fresh.switch_page(f"{VIEWS}/{page}.py")
+    fresh.run()
+    assert not fresh.exception, fresh.exception
+    return fresh
+
+
+def test_a_refresh_or_a_shared_link_reopens_the_same_view(app):
+    """Each page keeps its main choice in the address, so a refresh does not lose the question, the passage
+    or the theme, and the address can be sent to a colleague."""
+    app.text_input(key="question").input(QUESTION).run()
+    assert app.query_params["q"] == QUESTION
+    again = _fresh_session(app, "ask", q=QUESTION)
+    assert again.text_input(key="question").value == QUESTION and len(_html(again)) == 10
+
+    passage_id = "2014-iran-may-partially-invade-iraq:004"
+    opened = _fresh_session(app, "passages", passage=passage_id)
+    assert opened.selectbox(key="pa_passage").value == passage_id
+    assert opened.selectbox(key="pa_article").value == "2014-iran-may-partially-invade-iraq"
+    other = "2014-iran-may-partially-invade-iraq:001"
+    opened.selectbox(key="pa_passage").set_value(other).run()
+    assert opened.query_params["passage"] == other
+
+    themes = _fresh_session(app, "themes", theme="2", themes="5")
+    assert themes.slider(key="theme_count").value == 5
+    assert themes.selectbox(key="th_theme").value == 2 and _html(themes)  # its passages are shown
+    # Junk in the address is ignored, not an error.
+    junk = _fresh_session(app, "themes", theme="x", themes="999")
+    assert junk.slider(key="theme_count").value != 999 and "theme" not in junk.query_params
+
+
 def test_ask_says_when_nothing_is_relevant(app):
     app.text_input(key="question").input("a recipe for chocolate cake with strawberries").run()
     assert not app.exception, app.exception

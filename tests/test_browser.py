@@ -202,11 +202,19 @@ def test_ask_then_related_themes_and_map_in_a_real_browser(page: Page):
     expect(page.locator("mark").first).to_be_visible()
     _assert_nothing_ran(page)
     _screenshot(page, "ask")
+    # A refresh keeps the question (it is in the address) and answers it again.
+    expect(page).to_have_url(re.compile(r"\?q=Which\+militias"))
+    page.reload()
+    _settled(page)
+    expect(page.get_by_role("textbox", name="Ask a question about the articles")).to_have_value(
+        "Which militias does the IRGC arm and train?"
+    )
+    expect(page.get_by_text("Related ↗").first).to_be_visible()
 
     page.get_by_role("button", name="Related ↗").first.click()
     expect(page.get_by_text("Closest passages in each other article")).to_be_visible()
     _settled(page)
-    expect(page).to_have_url(re.compile(r"/passages$"))
+    expect(page).to_have_url(re.compile(r"/passages\?passage=[\w-]+%3A\d{3}$"))
     follow = page.get_by_role("button", name="Follow this passage")
     expect(follow.first).to_be_visible()
     _screenshot(page, "passages")

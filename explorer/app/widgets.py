@@ -9,6 +9,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from explorer.app import links
 from explorer.app.render import escape_markdown, passage_html
 from explorer.app.state import SharedExplorer
 from explorer.records import Answer, Hit, Passage
@@ -122,6 +123,7 @@ def theme_level(shared: SharedExplorer) -> int | None:
     most = 2 * built if passages <= FINER_THEMES_UP_TO else built
     if most <= 2:
         return None
+    links.restore("theme_count", "themes", int)
     if st.session_state.get("theme_count") not in range(2, most + 1):
         st.session_state.pop("theme_count", None)
     st.session_state.setdefault("theme_count", built)  # a default beside a kept value makes Streamlit warn
@@ -133,6 +135,7 @@ def theme_level(shared: SharedExplorer) -> int | None:
         help=f"The build found {built}. Fewer themes are broader: similar themes are merged, as in a topic "
         "hierarchy. More are finer: the themes are fitted again, which takes a few seconds.",
     )
+    links.remember("themes", None if count == built else count)
     if count == built:
         return None
     if count > built:

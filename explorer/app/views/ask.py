@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import streamlit as st
 
-from explorer.app import exports, navigation, state
+from explorer.app import exports, links, navigation, state
 from explorer.app.render import escape_markdown, short
 from explorer.app.widgets import FOCUS_KEY, article_label, cached_query, download_buttons, hit_card, source_name
 from explorer.errors import ExplorerError
@@ -117,6 +117,7 @@ def render() -> None:
     shared = state.shared_explorer()
     articles = shared.articles()
     options = sidebar(articles)
+    links.restore("question", "q")
     st.text_input(
         "Ask a question about the articles",
         key="question",
@@ -124,6 +125,7 @@ def render() -> None:
         help="Plain words work best. Press Enter to search.",
     )
     question = st.session_state.get("question", "")
+    links.remember("q", question.strip())
     if not question.strip():
         st.caption(
             f"Type a question in your own words and press Enter: the passages that answer it are ranked "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from explorer.app import charts, state
+from explorer.app import charts, links, state
 from explorer.app.render import escape_markdown, passage_html, short
 from explorer.app.widgets import FOCUS_KEY, article_label, cached_related, passage_number, source_name
 from explorer.records import Hit, Passage
@@ -182,10 +182,13 @@ def render() -> None:
     articles = shared.articles()
     passages = shared.passages()
     by_article = _by_article(passages)
+    if FOCUS_KEY not in st.session_state and "pa_passage" not in st.session_state:
+        links.restore(FOCUS_KEY, "passage")
     _apply_focus(by_article)
     st.session_state.setdefault("pa_per_article", 2)  # a default beside a kept value makes Streamlit log a warning
     per_article = st.sidebar.slider("Matches per article", 1, 5, key="pa_per_article")
     chosen = pick_passage(by_article, articles)
+    links.remember("passage", chosen.passage_id)
     with st.container(border=True):
         st.caption(
             f"{escape_markdown(article_label(articles, chosen.article_id))} · passage "

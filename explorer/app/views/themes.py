@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from explorer.app import charts, exports, state
+from explorer.app import charts, exports, links, state
 from explorer.app.render import escape_markdown, passage_html
 from explorer.app.widgets import article_label, download_buttons, outliers_assigned, passage_number, theme_level
 from explorer.records import Theme
@@ -79,6 +79,8 @@ def theme_detail(theme: Theme, articles: dict[str, dict]) -> None:
 def render() -> None:
     shared = state.shared_explorer()
     articles = shared.articles()
+    if links.restore("th_theme", "theme", int) is not None:
+        st.session_state[TAB_KEY] = DETAIL_TAB
     level = theme_level(shared)
     assign = outliers_assigned(shared)
     themes = shared.themes(level, assign)
@@ -116,7 +118,9 @@ def render() -> None:
             show_overview(shared, level, assign, themes, named, articles, order, titles)
     if detail.open:
         with detail:
-            show_theme(themes, articles)
+            links.remember("theme", show_theme(themes, articles))
+    else:
+        links.remember("theme", None)
 
 
 def show_overview(
@@ -164,7 +168,8 @@ def show_overview(
         st.altair_chart(charts.keyword_bars(keywords, order, columns=3))
 
 
-def show_theme(themes: list[Theme], articles: dict[str, dict]) -> None:
+def show_theme(themes: list[Theme], articles: dict[str, dict]) -> int:
+    """The theme picker and the chosen theme's passages; the chosen theme's id."""
     ids = [t.theme_id for t in themes]
     if st.session_state.get("th_theme") not in ids:
         st.session_state.pop("th_theme", None)
@@ -179,6 +184,7 @@ def show_theme(themes: list[Theme], articles: dict[str, dict]) -> None:
         key="th_theme",
     )
     theme_detail(by_id[chosen], articles)
+    return chosen
 
 
 if __name__ == "__main__":
