@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 from explorer.corpus import SUPPORTED_SUFFIXES, CorpusReadResult, read_corpus
 from explorer.errors import ExplorerError
 from explorer.indexing import REFIT, BuildReport, StageCallback
+from explorer.passages import split_article
 
 if TYPE_CHECKING:
     from explorer.explorer import Explorer
@@ -93,6 +94,9 @@ def read_upload(filename: str, data: bytes) -> CorpusReadResult:
             result = CorpusReadResult()
     if not result.articles:
         raise ExplorerError(f"{name}: nothing to index; the file is empty or has no readable text")
+    if not any(split_article(article) for article in result.articles):
+        # Indexed anyway, it would be an article of no passages: listed, counted, never found.
+        raise ExplorerError(f"{name}: nothing to index besides the title; add the article's text below it")
     # Warnings name the scratch path; say the upload's name instead.
     result.warnings = [warning.replace(str(probe), name) for warning in result.warnings]
     return result
@@ -134,6 +138,17 @@ def source_file(folder: Path, source_path: str) -> Path:
                 )
             return resolved
     raise ExplorerError(f"{source_path} is no longer in {folder}: rebuild the index from the corpus folder")
+
+
+def sharing_its_file(articles: dict[str, dict], article_id: str) -> list[str]:
+    """The other articles read from the file ``article_id`` came from (records of one CSV or JSONL file):
+    removing the article would delete them too, so it is refused while there are any."""
+    source_path = file_of(str(articles.get(article_id, {}).get("source_path", "")))
+    return [
+        other
+        for other, data in articles.items()
+        if other != article_id and file_of(str(data.get("source_path", ""))) == source_path
+    ]
 
 
 def set_aside(path: Path) -> Path:
@@ -179,11 +194,7 @@ def remove_document(
     if len(articles) == 1:
         raise ExplorerError("this is the only article: add another one before removing it")
     source_path = file_of(str(info.get("source_path", "")))
-    sharing = [
-        other
-        for other, data in articles.items()
-        if other != article_id and file_of(str(data.get("source_path", ""))) == source_path
-    ]
+    sharing = sharing_its_file(articles, article_id)
     if sharing:
         raise ExplorerError(
             f"{article_id!r} is one of {len(sharing) + 1} articles in {Path(source_path).name}: "

@@ -1,5 +1,6 @@
 """The Streamlit app through AppTest: the real scripts, model and index, one test per page interaction."""
 
+import json
 import os
 import re
 import shutil
@@ -284,6 +285,25 @@ def test_corpus_page_adds_pasted_text_and_removes_an_article(editable_app):
     assert not app.exception, app.exception
     assert not (corpus / "drone-strikes-near-erbil.txt").exists()
     assert any("1 removed" in s.value and "0 embedded" in s.value for s in app.success)
+
+
+def test_corpus_page_does_not_offer_to_delete_a_file_that_holds_other_articles(editable_app):
+    """A record of a JSONL file cannot be removed by deleting the file: its neighbours would go too."""
+    app, corpus = editable_app
+    records = [
+        {"id": "brief-1", "title": "Drones near Erbil", "text": "Armed drones struck a base near Erbil airport."},
+        {"id": "brief-2", "title": "Talks in Baghdad", "text": "Officials met in Baghdad to discuss border security."},
+    ]
+    (corpus / "briefs.jsonl").write_text("".join(json.dumps(record) + "\n" for record in records))
+    _page(app, "corpus")
+    app.button(key="corpus_rebuild").click().run()
+    assert not app.exception, app.exception
+    app.selectbox(key="corpus_remove").set_value("brief-1").run()
+    assert any("briefs" in i.value and "holds 2 articles" in i.value for i in app.info)
+    assert not [c for c in app.checkbox if c.key and c.key.startswith("corpus_remove_sure")]
+    app.selectbox(key="corpus_remove").set_value("2014-iran-pours-forces-into-iraq").run()
+    sure = [c for c in app.checkbox if c.key and c.key.startswith("corpus_remove_sure")]
+    assert len(sure) == 1 and sure[0].label.replace("\\", "").startswith("Delete 2014-iran-pours-forces-into-iraq.txt")
 
 
 def test_corpus_page_refuses_an_upload_that_escapes_the_folder(editable_app):

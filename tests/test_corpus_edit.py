@@ -103,6 +103,9 @@ def test_uploads_that_would_be_skipped_are_refused_before_writing(fake_explorer,
         explorer.add_document("empty.txt", b"   \n")
     with pytest.raises(ExplorerError, match="nothing to index"):
         explorer.add_document("binary.txt", b"\x00\x01\x02" * 100)
+    # A title alone would be an article of no passages: listed and counted, never found.
+    with pytest.raises(ExplorerError, match="nothing to index besides the title"):
+        explorer.add_document("title-only.txt", b"Just a headline\n")
     assert sorted(p.name for p in small_corpus.iterdir()) == files_before
 
 

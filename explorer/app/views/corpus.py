@@ -11,7 +11,7 @@ from explorer.app import state
 from explorer.app.render import escape_markdown
 from explorer.app.widgets import article_label, source_name
 from explorer.corpus import SUPPORTED_SUFFIXES
-from explorer.corpus_edit import file_name_for_title
+from explorer.corpus_edit import file_name_for_title, file_of, sharing_its_file
 from explorer.explorer import PLACE
 
 REPORT_KEY = "corpus_report"
@@ -88,8 +88,17 @@ def remove_article(articles: dict[str, dict]) -> None:
     if st.session_state.get("corpus_remove") not in ordered:
         st.session_state.pop("corpus_remove", None)
     article_id = st.selectbox("Article", ordered, format_func=lambda a: article_label(articles, a), key="corpus_remove")
+    file_name = file_of(source_name(articles, article_id))
+    sharing = sharing_its_file(articles, article_id)
+    if sharing:
+        # Deleting the file would take its other records with it: say what to do instead of offering it.
+        st.info(
+            f"{escape_markdown(file_name)} holds {len(sharing) + 1} articles: to remove this one, delete its "
+            "record from that file, then rebuild from the corpus folder below."
+        )
+        return
     sure = st.checkbox(
-        f"Delete {escape_markdown(source_name(articles, article_id))} from the corpus folder",
+        f"Delete {escape_markdown(file_name)} from the corpus folder",
         key=f"corpus_remove_sure_{st.session_state.get(UPLOAD_ROUND, 0)}",
     )
     if st.button("Remove and re-index", key="corpus_remove_button", disabled=not sure):
