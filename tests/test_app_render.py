@@ -41,6 +41,18 @@ def test_passage_html_contains_only_our_own_tags():
     assert "<script>window.__pwned = 1</script>" in parsed.text  # shown as text, not run
 
 
+def test_a_long_folded_passage_can_be_read_whole_in_place():
+    """Side by side, a long passage shows its first lines; the whole text is there to open, escaped too."""
+    long_text = HOSTILE + " " + "More words of the passage. " * 20
+    parsed = _parse(passage_html(long_text, clamp=True))
+    assert set(parsed.tags) <= {"style", "div", "mark", "br", "details", "summary"}
+    assert parsed.tags.count("details") == 1 and "sse-clamp" in passage_html(long_text, clamp=True)
+    assert parsed.text.count("<script>window.__pwned = 1</script>") == 2  # folded and whole, both as text
+    assert parsed.text.count("More words of the passage.") == 40
+    # A short passage fits its lines: nothing to fold.
+    assert "details" not in _parse(passage_html("A short passage.", clamp=True)).tags
+
+
 @pytest.mark.parametrize("span", [(0, 8), (9, 40), (len(HOSTILE) - 5, len(HOSTILE)), (3, 4)])
 def test_highlight_marks_exactly_the_span_and_escapes_every_piece(span):
     markup = highlight_html(HOSTILE, span)

@@ -56,15 +56,30 @@ PASSAGE_STYLE = (
     ".sse-passage{line-height:1.55;overflow-wrap:anywhere;word-break:break-word;margin:0.1rem 0 0.3rem 0;}"
     ".sse-passage mark{background:#fde68a;color:inherit;padding:0 0.1rem;border-radius:0.2rem;}"
     ".sse-passage.sse-clamp{display:-webkit-box;-webkit-line-clamp:8;-webkit-box-orient:vertical;overflow:hidden;}"
+    ".sse-fold>summary{list-style:none;cursor:pointer;}"
+    ".sse-fold>summary::-webkit-details-marker{display:none;}"
+    ".sse-fold>summary::after{content:'Show all';font-size:0.85rem;color:#1c64f2;}"
+    ".sse-fold[open]>summary::after{content:'Show less';}"
+    ".sse-fold[open]>summary>.sse-passage{display:none;}"
     "</style>"
 )
-"""CSS for passages: long unbroken tokens wrap instead of widening the page."""
+"""CSS for passages: long unbroken tokens wrap instead of widening the page; a folded passage opens in place."""
+
+CLAMP_FROM = 360
+"""Characters from which a passage shown side by side is folded to its first lines (about eight lines of a
+third of the page), with "Show all" to read the rest where it stands."""
 
 
 def passage_html(text: str, span: tuple[int, int] | None = None, clamp: bool = False) -> str:
-    """A passage as an HTML block for ``st.html``, with its highlight, all text escaped."""
-    classes = "sse-passage sse-clamp" if clamp else "sse-passage"
-    return f'{PASSAGE_STYLE}<div class="{classes}">{highlight_html(text, span)}</div>'
+    """A passage as an HTML block for ``st.html``, with its highlight, all text escaped. With ``clamp``, a
+    long passage shows its first lines and opens in place (``<details>``: no script, no rerun)."""
+    body = highlight_html(text, span)
+    if not clamp or len(text) < CLAMP_FROM:
+        return f'{PASSAGE_STYLE}<div class="sse-passage">{body}</div>'
+    return (
+        f'{PASSAGE_STYLE}<details class="sse-fold"><summary><div class="sse-passage sse-clamp">{body}</div>'
+        f'</summary><div class="sse-passage">{body}</div></details>'
+    )
 
 
 def short(text: str, limit: int = 90) -> str:
