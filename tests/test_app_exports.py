@@ -47,6 +47,8 @@ def test_themes_exports_cover_every_passage():
     themes = [Theme(0, "label", ["k1", "k2"], passages[:2], ["a"]), Theme(-1, "unassigned", [], passages[2:], ["a"])]
     rows = list(csv.DictReader(io.StringIO(exports.themes_csv(themes))))
     assert [(r["theme_id"], r["passage_id"]) for r in rows] == [("0", "a:000"), ("0", "a:001"), ("-1", "a:002")]
+    # The name the app shows, numbered from 1 beside the CLI's id from 0, so a spreadsheet matches the page.
+    assert [r["theme"] for r in rows] == ["1. label", "1. label", "unassigned"]
     assert json.loads(exports.themes_json(themes))[0]["size"] == 2
     markdown = exports.themes_markdown(themes, {"a": "Article <A>"})
     assert "Theme 1: label" in markdown and "Unassigned passages" in markdown

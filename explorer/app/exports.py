@@ -99,12 +99,26 @@ def hits_markdown(question: str, hits: list[Hit], relevant: bool = True) -> str:
 
 
 def themes_csv(themes: list[Theme]) -> str:
-    """One row per passage with its theme, so themes can be pivoted in a spreadsheet."""
+    """One row per passage with its theme, so themes can be pivoted in a spreadsheet. ``theme_id`` is the
+    CLI's and the JSON's (from 0); ``theme`` is the name the app shows ("1. label"), numbered from 1."""
+    from explorer.app.charts import theme_name
+
     return _csv(
-        ["theme_id", "theme_label", "theme_keywords", "theme_size", "passage_id", "article_id", "title", "text"],
+        [
+            "theme_id",
+            "theme",
+            "theme_label",
+            "theme_keywords",
+            "theme_size",
+            "passage_id",
+            "article_id",
+            "title",
+            "text",
+        ],
         [
             [
                 theme.theme_id,
+                theme_name(theme),
                 theme.label,
                 "; ".join(theme.keywords),
                 theme.size,
