@@ -131,3 +131,21 @@ def test_keyword_frame_skips_the_unassigned_group():
     frame = charts.keyword_frame(_themes())
     assert set(frame["theme"]) == {"1. first"}
     assert charts.keyword_bars(frame, ["1. first"]).to_dict()
+
+
+def test_every_theme_has_a_legend_entry_on_the_map():
+    """38 themes showed their first 18 in the legend; the rest fell below the chart's edge."""
+
+    def spec(themes: int) -> dict:
+        names = [f"{i + 1}. theme {i}" for i in range(themes)]
+        frame = pd.DataFrame(
+            {"row": range(themes), "x": 0.0, "y": 0.0, "theme": names, "article": "a", "passage_id": "p", "start": "s"}
+        )
+        return charts.passage_map(frame, names).to_dict()
+
+    few, many = spec(9), spec(38)
+    assert few["encoding"]["color"]["legend"]["symbolLimit"] == 0 and few["height"] == charts.MAP_HEIGHT
+    legend = many["encoding"]["color"]["legend"]
+    assert legend["symbolLimit"] == 0 and legend["orient"] == "bottom"
+    rows = -(-38 // legend["columns"])
+    assert many["height"] >= charts.MAP_HEIGHT + rows * 20  # the plot keeps its size above the legend

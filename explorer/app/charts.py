@@ -287,6 +287,28 @@ def map_frame(coordinates: np.ndarray, passages, themes: list[Theme], titles: di
     )
 
 
+MAP_HEIGHT = 560
+ROOMY_LEGEND_ROWS = 18
+"""Legend rows that fit beside the map; more themes are listed below it, in :data:`LEGEND_COLUMNS` columns,
+so that all of them show (38 themes showed their first 18: the rest fell below the chart's edge)."""
+LEGEND_COLUMNS = 3
+LEGEND_ROW_HEIGHT = 25
+
+
+def _map_legend(rows: int) -> alt.Legend:
+    """Every theme in the legend: beside the map while they fit, else in columns below it."""
+    if rows <= ROOMY_LEGEND_ROWS:
+        return alt.Legend(title="theme", labelLimit=260, symbolLimit=0)
+    return alt.Legend(title="theme", orient="bottom", labelLimit=200, symbolLimit=0, columns=LEGEND_COLUMNS)
+
+
+def map_height(themes: int) -> int:
+    """The map's height: the plot's own, plus the rows of a legend drawn below it."""
+    if themes <= ROOMY_LEGEND_ROWS:
+        return MAP_HEIGHT
+    return MAP_HEIGHT + LEGEND_ROW_HEIGHT * -(-themes // LEGEND_COLUMNS)
+
+
 def passage_map(frame: pd.DataFrame, theme_order: list[str]) -> alt.Chart:
     """Every passage as a point coloured by theme; click or drag a box to select."""
     domain = [t for t in theme_order if t in set(frame["theme"])]
@@ -303,7 +325,7 @@ def passage_map(frame: pd.DataFrame, theme_order: list[str]) -> alt.Chart:
         .encode(
             x=alt.X("x:Q", axis=None),
             y=alt.Y("y:Q", axis=None),
-            color=alt.Color("theme:N", scale=colours, legend=alt.Legend(title="theme", labelLimit=260, symbolLimit=40)),
+            color=alt.Color("theme:N", scale=colours, legend=_map_legend(len(domain))),
             opacity=alt.condition(selected, alt.value(0.9), alt.value(0.25)),
             tooltip=[
                 alt.Tooltip("article:N"),
@@ -312,7 +334,7 @@ def passage_map(frame: pd.DataFrame, theme_order: list[str]) -> alt.Chart:
             ],
         )
         .add_params(pick, brush)
-        .properties(height=560)
+        .properties(height=map_height(len(domain)))
     )
 
 
