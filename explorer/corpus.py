@@ -15,6 +15,7 @@ import hashlib
 import html
 import io
 import json
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -47,12 +48,13 @@ class CorpusReadResult:
     warnings: list[str] = field(default_factory=list)
 
 
-def read_corpus(path: Path | str) -> CorpusReadResult:
-    """Read every supported file under ``path`` (or ``path`` itself), in a stable order."""
+def read_corpus(path: Path | str, index_dir: Path | str | None = None) -> CorpusReadResult:
+    """Read every supported file under ``path`` (or ``path`` itself), in a stable order, leaving out
+    ``index_dir`` and any other explorer index found inside (:func:`is_index_folder`)."""
     root = Path(path)
     if not root.exists():
         raise ExplorerError(f"{root} does not exist: give a folder or file of articles")
-    files = [root] if root.is_file() else _supported_files(root)
+    files = [root] if root.is_file() else _supported_files(root, index_dir)
     result = CorpusReadResult()
     if root.is_file() and root.suffix.lower() not in SUPPORTED_SUFFIXES:
         raise ExplorerError(
@@ -87,14 +89,32 @@ def _nothing_readable(root: Path, warnings: list[str]) -> str:
     return f"no readable documents in {root}: add {formats} files"
 
 
-def _supported_files(folder: Path) -> list[Path]:
-    return sorted(
-        p
-        for p in folder.rglob("*")
-        if p.is_file()
-        and p.suffix.lower() in SUPPORTED_SUFFIXES
-        and not any(part.startswith(".") for part in p.relative_to(folder).parts)
+def is_index_folder(folder: Path) -> bool:
+    """Whether ``folder`` holds an explorer index (a manifest beside ``gen-*`` generation folders)."""
+    return (folder / "manifest.json").is_file() and any(
+        child.is_dir() and child.name.startswith("gen-") for child in folder.iterdir()
     )
+
+
+def _supported_files(folder: Path, index_dir: Path | str | None = None) -> list[Path]:
+    """The supported files under ``folder``, hidden ones left out, and no index: an index kept inside the
+    corpus (``explorer build . --index ./idx``) would otherwise be read back as articles, its
+    passages.jsonl a collection of records, and grow with every rebuild."""
+    skipped = Path(index_dir).resolve() if index_dir is not None else None
+    found = []
+    for current, folders, files in os.walk(folder):  # symlinked folders are not followed, as before
+        here = Path(current)
+        folders[:] = sorted(
+            name
+            for name in folders
+            if not name.startswith(".") and (here / name).resolve() != skipped and not is_index_folder(here / name)
+        )
+        found.extend(
+            here / name
+            for name in files
+            if not name.startswith(".") and Path(name).suffix.lower() in SUPPORTED_SUFFIXES
+        )
+    return sorted(found)
 
 
 def file_keys(files: list[Path], root: Path) -> dict[Path, str]:

@@ -133,7 +133,7 @@ class Indexer:
         stage = on_stage or (lambda message, fraction: None)
         source = Path(path) if path is not None else Path(self.settings.corpus_path)
         stage("reading articles", 0.0)
-        corpus = read_corpus(source)
+        corpus = read_corpus(source, self.index_dir)
         embedder = self.embedder
         with store.build_lock(self.index_dir):
             previous = self._previous_index(embedder.model_id)
@@ -152,6 +152,16 @@ class Indexer:
                 for a in corpus.articles
                 if a.article_id not in with_passages
             )
+            if not passages:
+                raise ExplorerError(
+                    f"nothing to index in {source}: only a title ({corpus.articles[0].title!r}) with no text below "
+                    "it; add the article's text"
+                    if len(corpus.articles) == 1
+                    else f"nothing to index in {source}: each of its {len(corpus.articles)} articles is a title "
+                    "without text; add the articles' text below their titles"
+                )
+            # An article of no passages would be listed and counted, never found.
+            corpus.articles = [a for a in corpus.articles if a.article_id in with_passages]
             cache = self._vector_cache(previous, embedder.model_id)
             keys = [incremental.text_key(embedder.model_id, p.text) for p in passages]
             missing = sorted({key: p.text for key, p in zip(keys, passages) if key not in cache}.items())

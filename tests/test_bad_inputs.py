@@ -85,3 +85,29 @@ def test_library_chatter_does_not_reach_the_user(tmp_path):
     assert result.returncode == 0
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert all(line.startswith("warning:") for line in lines), lines
+
+
+def test_articles_with_only_titles_are_one_clear_error_and_keep_the_index(tmp_path):
+    """Every file read, none with text below its title: no passages at all. That crashed with
+    "unexpected ValueError: max() arg is an empty sequence" and four lines of numpy warnings."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "good.txt").write_text("Good article\n\nThe river flooded the valley after a week of heavy rain.\n")
+    index = tmp_path / "index"
+    assert run("build", str(corpus), "--index", str(index)).returncode == 0
+    before = (index / "manifest.json").read_bytes()
+    titles = tmp_path / "titles"
+    titles.mkdir()
+    (titles / "one.txt").write_text("Just a headline and nothing else\n")
+    result = run("build", str(titles / "one.txt"), "--index", str(index))
+    assert result.returncode == 2 and result.stderr.count("\n") == 1, result.stderr
+    assert "only a title" in result.stderr and "add the article's text" in result.stderr
+    (titles / "two.txt").write_text("Another headline alone\n")
+    result = run("build", str(titles), "--index", str(index))
+    assert result.returncode == 2 and "each of its 2 articles is a title without text" in result.stderr
+    assert (index / "manifest.json").read_bytes() == before
+    # Beside a real article, a title alone is warned about and not counted as an article.
+    (titles / "real.txt").write_text("Real story\n\nThe harbour reopened on Monday after a week of storms.\n")
+    result = run("build", str(titles), "--index", str(index))
+    assert result.returncode == 0 and "from 1 article " in result.stdout
+    assert result.stderr.count("nothing to index besides the title") == 2

@@ -128,12 +128,13 @@ def test_article_overlap_above_the_matrix_limit_answers_pairs_not_the_matrix(fak
 
 
 def test_article_overlap_compares_the_articles_that_have_passages(fake_explorer, small_corpus):
-    """A title-only file is in the manifest (with a warning) but has no passage to compare: the
-    overlap, its pairs and the app's heatmap leave it out instead of failing on it."""
+    """A title-only file has no passage to compare: it is left out of the index with a warning (listed,
+    it was counted and never found), and the overlap, its pairs and the app's heatmap do not fail on it."""
     (small_corpus / "headline-only.txt").write_text("Only a headline here\n")
     explorer = fake_explorer()
-    explorer.build(small_corpus)
-    assert "headline-only" in explorer.articles()
+    report = explorer.build(small_corpus)
+    assert "headline-only" not in explorer.articles() and report.articles == 3
+    assert any("nothing to index besides the title" in warning for warning in report.warnings)
     assert explorer.compared_articles() == ["bees", "bread", "rockets"] == explorer.article_similarity()[0]
     assert len(explorer.top_article_pairs(10)) == 3
     assert explorer.article_overlap(explorer.compared_articles()).shape == (3, 3)

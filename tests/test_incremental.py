@@ -121,3 +121,19 @@ def test_damaged_old_vectors_are_not_reused(fake_explorer, small_corpus):
         handle.write(b"\xff" * 8)
     report = explorer.build()
     assert report.embedded == first.passages
+
+
+def test_an_index_kept_inside_the_corpus_is_never_read_as_articles(fake_explorer, small_corpus):
+    """`explorer build .` with the index in ./embeddings (or --index ./sub/idx) read the index's own
+    passages.jsonl back as a collection of records on the next build, and grew with every rebuild."""
+    for index_dir in (small_corpus / "embeddings", small_corpus / "nested" / "idx"):
+        explorer = fake_explorer(index_dir=index_dir)
+        explorer.build(small_corpus)
+        again = explorer.build(small_corpus)
+        assert sorted(explorer.articles()) == ["bees", "bread", "rockets"]
+        assert len(explorer.passages()) == 6
+        assert not again.added_articles and not again.changed_articles
+    # Another explorer index in the folder (not the one being built) is left out as well.
+    other = fake_explorer(index_dir=small_corpus.parent / "elsewhere")
+    other.build(small_corpus)
+    assert sorted(other.articles()) == ["bees", "bread", "rockets"]
