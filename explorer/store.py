@@ -265,11 +265,40 @@ def reusable_vectors(index_dir: Path) -> tuple[str, list[Passage], np.ndarray] |
     return str(manifest.get("model", "")), passages, vectors
 
 
+LOAD_ATTEMPTS = 3
+
+
 def load_index(index_dir: Path, verify: bool = True) -> StoredIndex:
-    """Load and check an index; any missing, truncated or altered file is reported."""
+    """Load and check an index; any missing, truncated or altered file is reported.
+
+    A build that finishes while the index is being read replaces the manifest and deletes the generation
+    it named: the files vanish mid-read although nothing is damaged (one read in ten failed that way,
+    with advice to rebuild, while builds ran in a loop). When the manifest names another generation
+    by the time a read fails, the read starts again on the new one.
+    """
+    for attempt in range(LOAD_ATTEMPTS):
+        manifest = read_manifest(index_dir)
+        try:
+            return _load_generation(index_dir, manifest, verify)
+        except ExplorerError:
+            if attempt + 1 < LOAD_ATTEMPTS and _live_generation(index_dir) != manifest.get("generation"):
+                continue
+            raise
+    raise AssertionError("unreachable")  # the last attempt returns or raises
+
+
+def _live_generation(index_dir: Path) -> str | None:
+    """The generation the manifest names now (None if it cannot be read)."""
+    try:
+        return json.loads((index_dir / MANIFEST).read_text(encoding="utf-8")).get("generation")
+    except (OSError, ValueError, AttributeError):
+        return None
+
+
+def _load_generation(index_dir: Path, manifest: dict, verify: bool) -> StoredIndex:
+    """The index of the generation ``manifest`` names, every file checked against it."""
     import faiss
 
-    manifest = read_manifest(index_dir)
     generation = index_dir / str(manifest.get("generation", ""))
     files = manifest.get("files", {})
     for name in sorted(set(files) | {VECTORS, PASSAGES, THEMES}):

@@ -108,3 +108,25 @@ def test_leftovers_of_a_killed_build_do_not_matter(tmp_path):
     assert store.load_index(tmp_path).manifest["passage_count"] == 4
     write(tmp_path)
     assert not (tmp_path / ".staging-dead").exists()
+
+
+def test_a_build_that_finishes_during_a_read_does_not_fail_the_read(tmp_path, monkeypatch):
+    """A reader that has read the manifest when a build swaps in a new generation (and deletes the old
+    one) finds its files gone: that is no damage, so it reads the new generation instead."""
+    write(tmp_path)
+    real = store._load_generation
+    swaps = []
+
+    def racing(index_dir, manifest, verify):
+        if not swaps:  # a build lands between reading the manifest and reading the files
+            swaps.append(write(tmp_path, n=5)[2]["generation"])
+        return real(index_dir, manifest, verify)
+
+    monkeypatch.setattr(store, "_load_generation", racing)
+    loaded = store.load_index(tmp_path)
+    assert loaded.manifest["generation"] == swaps[0] and len(loaded.passages) == 5
+    # A generation that is really damaged is still reported: the manifest did not move.
+    generation = tmp_path / loaded.manifest["generation"]
+    (generation / store.PASSAGES).write_text("broken")
+    with pytest.raises(ExplorerError, match="explorer build"):
+        store.load_index(tmp_path)
