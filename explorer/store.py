@@ -114,7 +114,10 @@ def make_index_dir(index_dir: Path) -> None:
 def build_lock(index_dir: Path) -> Iterator[None]:
     """Hold the index's lock for a whole build, so two builds cannot interleave."""
     make_index_dir(index_dir)
-    handle = (index_dir / LOCK).open("a+")
+    try:
+        handle = (index_dir / LOCK).open("a+")
+    except OSError as error:
+        raise _unwritable(index_dir, error) from None
     try:
         fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
@@ -125,6 +128,15 @@ def build_lock(index_dir: Path) -> Iterator[None]:
     finally:
         fcntl.flock(handle, fcntl.LOCK_UN)
         handle.close()
+
+
+def _unwritable(index_dir: Path, error: OSError) -> ExplorerError:
+    """One line for a folder the build cannot write in (read-only, not ours, disk full)."""
+    reason = error.strerror or str(error)
+    return ExplorerError(
+        f"cannot write the index in {index_dir} ({reason}): the index there is unchanged; make the folder "
+        "writable, free some space, or set another folder (--index or EXPLORER_INDEX)"
+    )
 
 
 def _fsync_dir(path: Path) -> None:
@@ -156,8 +168,27 @@ def write_index(
 
     ``kind`` is the FAISS index to build (``exact``, ``approximate``, or
     ``auto`` by size); a caller that already built it passes ``faiss_index``.
-    Call it under :func:`build_lock`. Returns the manifest as written.
+    Call it under :func:`build_lock`. Returns the manifest as written. A folder that cannot be written
+    (read-only, disk full) is one clear error, and the live index is left as it was.
     """
+    try:
+        return _write_generation(index_dir, manifest, passages, vectors, themes, lexical, kind, faiss_index)
+    except OSError as error:
+        raise _unwritable(index_dir, error) from None
+
+
+def _write_generation(
+    index_dir: Path,
+    manifest: dict,
+    passages: list[Passage],
+    vectors: np.ndarray,
+    themes: dict,
+    lexical: LexicalIndex | None,
+    kind: str,
+    faiss_index,
+) -> dict:
+    """:func:`write_index`'s work: the files into a staging folder, renamed into a generation, then the
+    manifest switched to it."""
     import faiss
 
     make_index_dir(index_dir)

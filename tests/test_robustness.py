@@ -10,6 +10,7 @@ import time
 import pytest
 
 from explorer import store
+from explorer.errors import ExplorerError
 from explorer.explorer import Explorer
 from explorer.settings import Settings
 
@@ -62,7 +63,7 @@ def test_failed_write_keeps_the_old_manifest(tmp_path, monkeypatch, fake_explore
 
     monkeypatch.setattr(os, "replace", broken_replace)
     (small_corpus / "extra.txt").write_text("Extra\n\nA brand new article about sailing boats on the open sea today.")
-    with pytest.raises(OSError):
+    with pytest.raises(ExplorerError, match=r"cannot write the index in .*\(disk full\).*unchanged"):
         explorer.build(small_corpus)
     monkeypatch.undo()
     assert store.read_manifest(tmp_path / "index") == before

@@ -130,3 +130,27 @@ def test_a_build_that_finishes_during_a_read_does_not_fail_the_read(tmp_path, mo
     (generation / store.PASSAGES).write_text("broken")
     with pytest.raises(ExplorerError, match="explorer build"):
         store.load_index(tmp_path)
+
+
+def test_a_folder_that_cannot_be_written_is_one_clear_error_and_keeps_the_index(tmp_path, monkeypatch):
+    """A read-only or full disk gave "unexpected PermissionError: ... .staging-..." (the tests run as root,
+    where permissions do not bite, so the failure is injected where the files are written)."""
+    import errno
+
+    passages, _, manifest = write(tmp_path)
+
+    def full_disk(path, data):
+        raise OSError(errno.ENOSPC, "No space left on device", str(path))
+
+    monkeypatch.setattr(store, "_write_file", full_disk)
+    with pytest.raises(ExplorerError, match=r"cannot write the index in .*No space left on device.*unchanged"):
+        write(tmp_path, n=5)
+    assert store.load_index(tmp_path).passages == passages
+
+    def read_only(self, *args, **kwargs):
+        raise OSError(errno.EROFS, "Read-only file system", str(self))
+
+    monkeypatch.setattr(store.Path, "open", read_only)
+    with pytest.raises(ExplorerError, match=r"cannot write the index in .*Read-only file system"):
+        with store.build_lock(tmp_path):
+            pass
