@@ -14,6 +14,7 @@ import sys
 import textwrap
 from collections import Counter
 from pathlib import Path
+from typing import NoReturn
 
 from explorer.errors import ExplorerError
 from explorer.wording import counted
@@ -31,12 +32,23 @@ DEFAULT_TOP_PAIRS = 100
 """... and the most overlapping pairs beyond: 2,127 articles make 2.3 million pairs."""
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse with a usage error on one line, as every other error (argparse prints its usage block
+    first: 2-5 lines for `explorer ask Iran --k abc`)."""
+
+    def error(self, message: str) -> NoReturn:
+        print(f"error: {message}; see `{self.prog} --help`", file=sys.stderr)
+        raise SystemExit(EXIT_USER_ERROR)
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="explorer", description="Explore a collection of news articles by meaning.")
+    parser = _Parser(prog="explorer", description="Explore a collection of news articles by meaning.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    parser.set_defaults(subparsers={})
 
     def add(name: str, help_text: str) -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=help_text, description=help_text)
+        parser.get_default("subparsers")[name] = sub
         if name != "serve":
             sub.add_argument("--index", type=Path, default=None, help="index directory (default: embeddings/)")
         return sub
@@ -160,11 +172,17 @@ def _build_with_progress(explorer, path):
     return report
 
 
-def _read_queries(path: Path) -> list[tuple[str, str]]:
+def _read_queries(path: Path) -> list[tuple[object, str]]:
+    """The (id, text) of each line of a questions file. A query without an id is named by its line
+    number, with one warning; a file with no queries at all is an error."""
+    shape = 'one {"id": ..., "text": ...} per line'
+    if path.is_dir():
+        raise ExplorerError(f"{path} is a folder: give a JSONL file with {shape}")
     if not path.is_file():
-        raise ExplorerError(f'{path} does not exist: give a JSONL file with one {{"id", "text"}} per line')
-    queries = []
-    for number, line in enumerate(path.read_text(encoding="utf-8", errors="replace").splitlines(), start=1):
+        raise ExplorerError(f"{path} does not exist: give a JSONL file with {shape}")
+    queries: list[tuple[object, str]] = []
+    unnamed: list[int] = []
+    for number, line in enumerate(path.read_text(encoding="utf-8-sig", errors="replace").splitlines(), start=1):
         if not line.strip():
             continue
         try:
@@ -172,8 +190,18 @@ def _read_queries(path: Path) -> list[tuple[str, str]]:
             query_id = record.get("id", record.get("_id"))
             text = record["text"]
         except (json.JSONDecodeError, KeyError, AttributeError, TypeError):
-            raise ExplorerError(f'{path}:{number}: not a query; each line must be {{"id": ..., "text": ...}}') from None
+            raise ExplorerError(f"{path}:{number}: not a query; each line must be {shape}") from None
+        if query_id is None:
+            query_id = number
+            unnamed.append(number)
         queries.append((query_id, text))
+    if not queries:
+        raise ExplorerError(f"{path} holds no queries: write {shape}")
+    if unnamed:
+        print(
+            f"warning: {path}: {len(unnamed)} queries have no 'id'; their query_id is their line number",
+            file=sys.stderr,
+        )
     return queries
 
 
@@ -182,6 +210,8 @@ def cmd_ask(args: argparse.Namespace) -> None:
         raise ExplorerError(
             'give a question in quotes, or --queries FILE.jsonl: explorer ask "who funds the militias?"'
         )
+    if args.queries is not None and args.question is not None:
+        raise ExplorerError("give a question or --queries FILE.jsonl, not both: the question would be ignored")
     explorer = _explorer(args)
     options = {"k": args.k, "mode": args.mode, "diversify": args.mmr, "per_article": args.per_article}
     if args.queries is not None:
@@ -355,7 +385,10 @@ COMMANDS = {
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args, unknown = parser.parse_known_args(argv)
+    if unknown:  # said by the command's own parser, so the hint names its --help
+        parser.get_default("subparsers")[args.command].error(f"unrecognized arguments: {' '.join(unknown)}")
     try:
         COMMANDS[args.command](args)
     except ExplorerError as error:

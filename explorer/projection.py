@@ -31,7 +31,8 @@ def _pca_2d(matrix: np.ndarray, random_state: int) -> np.ndarray:
         return np.zeros((len(matrix), 2))
     components = min(2, len(matrix), matrix.shape[1])
     solver = "full" if len(matrix) <= 5000 else "randomized"
-    coordinates = PCA(components, svd_solver=solver, random_state=random_state).fit_transform(matrix)
+    with np.errstate(divide="ignore", invalid="ignore"):  # identical passages: zero variance, nothing wrong
+        coordinates = PCA(components, svd_solver=solver, random_state=random_state).fit_transform(matrix)
     if components < 2:
         coordinates = np.hstack([coordinates, np.zeros((len(matrix), 1))])
     return coordinates

@@ -209,7 +209,10 @@ def reduce_features(
         return features
     if reduction == "pca":
         solver = "full" if features.shape[0] <= 5000 else "randomized"
-        return PCA(components, svd_solver=solver, random_state=random_state, copy=not overwrite).fit_transform(features)
+        # Identical passages have no variance to explain: sklearn divides by zero and warns on stderr.
+        with np.errstate(divide="ignore", invalid="ignore"):
+            pca = PCA(components, svd_solver=solver, random_state=random_state, copy=not overwrite)
+            return pca.fit_transform(features)
     try:
         from umap import UMAP
     except ImportError as error:

@@ -111,3 +111,17 @@ def test_articles_with_only_titles_are_one_clear_error_and_keep_the_index(tmp_pa
     result = run("build", str(titles), "--index", str(index))
     assert result.returncode == 0 and "from 1 article " in result.stdout
     assert result.stderr.count("nothing to index besides the title") == 2
+
+
+def test_identical_passages_build_without_warnings_from_the_libraries(tmp_path):
+    """Every passage the same (one wire story under several headlines): PCA has no variance to explain,
+    and sklearn's division by zero printed two RuntimeWarning lines with source code on stderr."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for headline in ("Breaking", "Update", "Opinion", "World"):
+        (corpus / f"{headline.lower()}.txt").write_text(
+            f"{headline}\n\nThe river flooded the valley after a week of heavy rain in the hills.\n"
+        )
+    result = run("build", str(corpus), "--index", str(tmp_path / "index"))
+    assert result.returncode == 0, result.stderr
+    assert "Warning" not in result.stderr and "\n  " not in result.stderr, result.stderr

@@ -235,3 +235,41 @@ def test_serve_builds_a_missing_index_first_and_leaves_an_existing_one(tmp_path,
     monkeypatch.setenv("EXPLORER_INDEX", str(tmp_path / "none"))
     build_if_missing(Explorer(Settings.from_env()))
     assert not (tmp_path / "none" / "manifest.json").exists() and "note:" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "args, said",
+    [
+        (["ask", "Iran", "--k", "abc"], "argument --k: invalid int value: 'abc'; see `explorer ask --help`"),
+        (["ask", "Iran", "--mode", "fuzzy"], "invalid choice: 'fuzzy'"),
+        (["ask", "Iran", "--bogus"], "unrecognized arguments: --bogus; see `explorer ask --help`"),
+        (["themes", "--n-themes"], "expected one argument; see `explorer themes --help`"),
+        (["bogus"], "invalid choice: 'bogus'"),
+        ([], "the following arguments are required: COMMAND; see `explorer --help`"),
+    ],
+)
+def test_a_usage_error_is_one_line_that_names_the_help_to_read(args, said):
+    """argparse printed its usage block before the error: 2-5 lines for one mistake."""
+    result = run(*args, check=False)
+    assert result.returncode == 2 and result.stderr.count("\n") == 1, result.stderr
+    assert result.stderr.startswith("error: ") and said in result.stderr
+
+
+def test_a_questions_file_is_read_as_people_write_them(seed_index_dir, tmp_path):
+    index = str(seed_index_dir)
+    queries = tmp_path / "queries.jsonl"
+    # A byte-order mark (Windows editors write one) and a query with no id.
+    queries.write_bytes("\ufeff".encode() + b'{"id": "a", "text": "tanks"}\n\n{"text": "militias"}\n')
+    result = run("ask", "--queries", str(queries), "--k", "1", "--index", index)
+    assert [json.loads(line)["query_id"] for line in result.stdout.splitlines()] == ["a", 3]
+    assert result.stderr.count("\n") == 1 and "no 'id'" in result.stderr and "line number" in result.stderr
+    for args, said in [
+        (["--queries", str(tmp_path)], "is a folder"),
+        (["--queries", str(tmp_path / "none.jsonl")], "does not exist"),
+        (["tanks", "--queries", str(queries)], "not both"),
+    ]:
+        bad = run("ask", *args, "--index", index, check=False)
+        assert bad.returncode == 2 and bad.stderr.count("\n") == 1 and said in bad.stderr, bad.stderr
+    queries.write_text("\n")
+    empty = run("ask", "--queries", str(queries), "--index", index, check=False)
+    assert empty.returncode == 2 and "holds no queries" in empty.stderr

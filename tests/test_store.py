@@ -151,6 +151,8 @@ def test_a_folder_that_cannot_be_written_is_one_clear_error_and_keeps_the_index(
         raise OSError(errno.EROFS, "Read-only file system", str(self))
 
     monkeypatch.setattr(store.Path, "open", read_only)
-    with pytest.raises(ExplorerError, match=r"cannot write the index in .*Read-only file system"):
-        with store.build_lock(tmp_path):
-            pass
+    with (
+        pytest.raises(ExplorerError, match=r"cannot write the index in .*Read-only file system"),
+        store.build_lock(tmp_path),
+    ):
+        pass
