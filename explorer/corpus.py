@@ -10,6 +10,7 @@ readable at all" is an error.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import hashlib
 import html
@@ -190,7 +191,7 @@ def _read_file(file: Path, key: str, warnings: list[str]) -> Iterator[Article]:
     except OSError as error:
         warnings.append(f"{file}: cannot be read ({error.strerror}); check its permissions")
         return
-    if suffix != ".pdf" and b"\x00" in raw[:8192]:
+    if suffix != ".pdf" and b"\x00" in raw[:8192] and not raw.startswith(tuple(bom for bom, _ in _UNICODE_BOMS)):
         warnings.append(f"{file}: skipped, looks like a binary file, not {suffix} text")
         return
     if suffix == ".pdf":
@@ -200,7 +201,7 @@ def _read_file(file: Path, key: str, warnings: list[str]) -> Iterator[Article]:
         reader = _read_jsonl if suffix == ".jsonl" else _read_csv
         yield from reader(file, key, text, warnings)
     else:
-        text = decode_text(raw, file, warnings)
+        text = html_text(raw, file, warnings) if suffix in HTML_SUFFIXES else decode_text(raw, file, warnings)
         if suffix in HTML_SUFFIXES:
             yield from _optional(_read_html(file, key, text, warnings))
         elif suffix in MARKDOWN_SUFFIXES:
@@ -215,7 +216,26 @@ def _optional(article: Article | None) -> Iterator[Article]:
 
 
 def decode_text(raw: bytes, file: Path, warnings: list[str]) -> str:
-    """UTF-8 (with or without BOM), else Windows-1252; as a last resort replace bad bytes."""
+    """UTF-8 (with or without BOM), UTF-16 or UTF-32 with their BOM, else Windows-1252; as a last resort
+    replace bad bytes. Line ends come out as ``\n`` (:func:`unix_newlines`)."""
+    return unix_newlines(_decoded(raw, file, warnings))
+
+
+_UNICODE_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)  # UTF-32 LE starts with UTF-16 LE's mark: test it first
+
+
+def _decoded(raw: bytes, file: Path, warnings: list[str]) -> str:
+    for bom, encoding in _UNICODE_BOMS:
+        if raw.startswith(bom):
+            try:
+                return raw.decode(encoding)
+            except UnicodeDecodeError:
+                break
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -231,6 +251,33 @@ def decode_text(raw: bytes, file: Path, warnings: list[str]) -> str:
             "save the file as UTF-8 to keep them"
         )
         return text
+
+
+_DECLARED_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
+
+
+def html_text(raw: bytes, file: Path, warnings: list[str]) -> str:
+    """A web page's text in the encoding it declares (``<meta charset="windows-1251">``) when it is not
+    UTF-8: read as Windows-1252, a Russian page came out as "Âûáîðû â ãîðîäå"."""
+    try:
+        return unix_newlines(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        pass
+    declared = _DECLARED_CHARSET.search(raw[:8192])
+    if declared:
+        try:
+            return unix_newlines(raw.decode(declared.group(1).decode("ascii")))
+        except (LookupError, UnicodeDecodeError):
+            pass
+    return decode_text(raw, file, warnings)
+
+
+def unix_newlines(text: str) -> str:
+    """``\r\n`` (Windows) and lone ``\r`` (old Mac) line ends as ``\n``: kept, they stayed inside the
+    passages' text, and a file of ``\r`` alone was one line, its title inside its only passage."""
+    if "\r" not in text:
+        return text
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 _CHARACTER_REFERENCE = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
@@ -318,7 +365,7 @@ def _read_html(file: Path, key: str, html: str, warnings: list[str]) -> Article 
     import trafilatura  # imported here: only HTML corpora pay for it
 
     extracted = trafilatura.extract(html, include_comments=False, include_tables=False)
-    if not extracted or not extracted.strip():
+    if not extracted or not has_a_sentence(extracted):
         warnings.append(f"{file}: skipped, no article text found in the HTML")
         return None
     metadata = trafilatura.extract_metadata(html)
@@ -333,6 +380,16 @@ def _read_html(file: Path, key: str, html: str, warnings: list[str]) -> Article 
         source=(metadata.sitename or "") if metadata else "",
         url=(metadata.url or "") if metadata else "",
     )
+
+
+SENTENCE_WORDS = 6
+"""Words in the longest line of a web page's extracted text below which the page holds no article: a
+page of links and a cookie banner came out as "Home / News / We use cookies. Accept"."""
+
+
+def has_a_sentence(text: str) -> bool:
+    """Whether some line of ``text`` is long enough to be a sentence of an article."""
+    return any(len(line.split()) >= SENTENCE_WORDS for line in text.splitlines())
 
 
 def _read_pdf(file: Path, key: str, raw: bytes, warnings: list[str]) -> Article | None:
@@ -459,7 +516,7 @@ def _read_csv(file: Path, key: str, text: str, warnings: list[str]) -> Iterator[
 def _record_article(file: Path, key: str, record: dict, number: int, problems: _RecordProblems) -> Article | None:
     text = record.get("text")
     if isinstance(text, str):
-        text = decode_character_references(text)
+        text = unix_newlines(decode_character_references(text))
     if not isinstance(text, str) or not text.strip():
         problems.no_text.append(number)
         return None

@@ -305,3 +305,39 @@ def test_html_character_references_in_plain_text_and_records_are_decoded(tmp_pat
     # Passages point into the decoded text.
     passage = split_article(summit)[0]
     assert summit.text[passage.start : passage.end] == passage.text
+
+
+def test_text_in_other_encodings_and_line_ends_is_read_as_written(tmp_path):
+    """UTF-16 with its byte-order mark (Windows' "Unicode"), Windows and old-Mac line ends, and a web
+    page in the encoding it declares: each was skipped as binary, kept ``\\r`` in its passages, or garbled."""
+    (tmp_path / "utf16.txt").write_bytes("Grève à Paris\n\nLes cheminots ont entamé une grève.\n".encode("utf-16"))
+    (tmp_path / "crlf.txt").write_bytes(b"Heat wave\r\n\r\nThe city opened cooling centres.\r\nWater was free.\r\n")
+    (tmp_path / "mac.txt").write_bytes(b"Old Mac title\r\rFirst paragraph about apples.\r\rSecond about pears.\r")
+    (tmp_path / "rows.csv").write_bytes(b'id,title,text\r\nr1,Row,"One line.\r\nAnother line."\r\n')
+    (tmp_path / "ru.html").write_bytes(
+        '<html><head><meta charset="windows-1251"><title>Выборы</title></head><body><article><h1>Выборы в городе'
+        "</h1><p>В воскресенье в городе прошли выборы мэра, явка составила около сорока процентов.</p>"
+        "</article></body></html>".encode("cp1251")
+    )
+    result = read_corpus(tmp_path)
+    by_id = {a.article_id: a for a in result.articles}
+    assert by_id["utf16"].title == "Grève à Paris" and "entamé" in by_id["utf16"].text
+    for article in result.articles:
+        assert "\r" not in article.text, article.article_id
+        assert all("\r" not in p.text for p in split_article(article))
+    assert by_id["mac"].title == "Old Mac title"
+    assert split_article(by_id["mac"])[0].text.startswith("First paragraph about apples.")  # no title inside
+    assert by_id["r1"].text == "One line.\nAnother line."
+    assert "прошли выборы мэра" in by_id["ru"].text
+    assert not [w for w in result.warnings if "utf16" in w or "ru.html" in w]
+
+
+def test_a_web_page_without_an_article_is_skipped(tmp_path):
+    (tmp_path / "nav.html").write_text(
+        '<html><head><title>Home | Site</title></head><body><nav><a href="/">Home</a> <a href="/news">News</a>'
+        '</nav><div class="cookie">We use cookies. Accept</div><footer>© 2024 Site</footer></body></html>'
+    )
+    (tmp_path / "story.txt").write_text("A story\n\nThe body of the one readable article is here.")
+    result = read_corpus(tmp_path)
+    assert [a.article_id for a in result.articles] == ["story"]
+    assert any("nav.html: skipped, no article text found in the HTML" in w for w in result.warnings)
