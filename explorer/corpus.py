@@ -398,6 +398,8 @@ def _read_pdf(file: Path, key: str, raw: bytes, warnings: list[str]) -> Article 
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
+    from explorer.pdf_text import article_text
+
     # pypdf logs repairs of slightly broken files ("incorrect startxref pointer") straight to stderr;
     # the user gets one warning line from us instead.
     logging.getLogger("pypdf").setLevel(logging.ERROR)
@@ -409,7 +411,7 @@ def _read_pdf(file: Path, key: str, raw: bytes, warnings: list[str]) -> Article 
     except (PdfReadError, ValueError, KeyError, TypeError) as error:
         warnings.append(f"{file}: skipped, the PDF cannot be read ({error})")
         return None
-    text = "\n\n".join(page.strip() for page in pages if page.strip())
+    text = article_text(pages)
     if not text.strip():
         warnings.append(f"{file}: skipped, the PDF has no text layer (scanned?); run OCR first")
         return None
