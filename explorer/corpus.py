@@ -523,6 +523,8 @@ def _record_article(file: Path, key: str, record: dict, number: int, problems: _
         problems.no_text.append(number)
         return None
     record_id = record.get("id", record.get("_id"))
+    if isinstance(record_id, bool):  # JSON's true, not Python's True
+        record_id = json.dumps(record_id)
     if record_id is None or str(record_id).strip() == "":
         record_id = f"{key}-{number}"
         problems.no_id.append(number)

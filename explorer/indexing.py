@@ -284,7 +284,11 @@ class Indexer:
             embedded=embedded,
             reused=len(passages) - embedded,
             added_articles=sorted(set(new) - set(old)),
-            changed_articles=sorted(a for a in set(new) & set(old) if old[a].get("sha256") != new_hashes[a]),
+            changed_articles=sorted(
+                a
+                for a in set(new) & set(old)
+                if old[a].get("sha256") != new_hashes[a] or old[a].get("title") != new[a].title  # a retitled record
+            ),
             removed_articles=sorted(set(old) - set(new)),
             warnings=list(corpus.warnings),
         )

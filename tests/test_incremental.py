@@ -137,3 +137,24 @@ def test_an_index_kept_inside_the_corpus_is_never_read_as_articles(fake_explorer
     other = fake_explorer(index_dir=small_corpus.parent / "elsewhere")
     other.build(small_corpus)
     assert sorted(other.articles()) == ["bees", "bread", "rockets"]
+
+
+def test_a_record_given_a_new_title_is_reported_as_changed(fake_explorer, tmp_path):
+    import json
+
+    collection = tmp_path / "records.jsonl"
+
+    def write(title: str) -> None:
+        records = [
+            {"id": "a", "title": title, "text": "The harbour reopened on Monday after a week of storms."},
+            {"id": True, "title": "Snow", "text": "The school closed for snow on Tuesday morning again."},
+        ]
+        collection.write_text("".join(json.dumps(record) + "\n" for record in records))
+
+    write("Old title")
+    explorer = fake_explorer()
+    assert sorted(explorer.build(collection).added_articles) == ["a", "true"]  # JSON's true, not "True"
+    write("New title")
+    report = explorer.build(collection)
+    assert report.changed_articles == ["a"] and report.embedded == 0
+    assert explorer.passage("a:000").title == "New title"
