@@ -218,8 +218,13 @@ def test_ask_then_related_themes_and_map_in_a_real_browser(page: Page):
     follow = page.get_by_role("button", name="Follow this passage")
     expect(follow.first).to_be_visible()
     _screenshot(page, "passages")
-    follow.first.click()
+    follow.last.scroll_into_view_if_needed()
+    follow.last.click()
     _settled(page)
+    # The followed passage is shown at the top: the page scrolls there (a rerun kept the old position).
+    main_area = page.locator('[data-testid="stMain"]')
+    page.wait_for_function("() => document.querySelector('[data-testid=\"stMain\"]').scrollTop === 0", timeout=10_000)
+    assert main_area.evaluate("element => element.scrollTop") == 0
     expect(page.get_by_text("Closest passages in each other article")).to_be_visible()
     expect(page.get_by_text("Which articles overlap")).to_be_visible()
     _open_least_overlapping_pair(page)

@@ -29,6 +29,23 @@ def _by_article(passages: list[Passage]) -> dict[str, list[Passage]]:
     return grouped
 
 
+SCROLL_TO_TOP = "pa_scroll_to_top"
+# A passage followed from the bottom of the page opens at the top, where it is shown: a rerun keeps the
+# scroll position, which left the new passage out of sight. A script in a component frame of no height
+# scrolls the page's main area (the frame is the app's own origin; no article text goes into it).
+_SCROLL_SCRIPT = (
+    "<script>const main = window.parent.document.querySelector('[data-testid=\"stMain\"]');"
+    "if (main) { main.scrollTo({top: 0}); }</script>"
+)
+
+
+def _scroll_to_top_after_a_follow() -> None:
+    if st.session_state.pop(SCROLL_TO_TOP, False):
+        import streamlit.components.v1 as components
+
+        components.html(_SCROLL_SCRIPT, height=0)
+
+
 def _apply_focus(by_article: dict[str, list[Passage]]) -> None:
     """Open the passage another page (or a "Follow" button) asked for, before the pickers are drawn."""
     focus = st.session_state.pop(FOCUS_KEY, None)
@@ -94,6 +111,7 @@ def side_by_side(grouped: dict[str, list[Hit]], articles: dict[str, dict]) -> No
                     st.html(passage_html(hit.passage.text, clamp=True))
                     if st.button("Follow this passage", key=f"follow-{hit.passage.passage_id}", icon=":material/east:"):
                         st.session_state[FOCUS_KEY] = hit.passage.passage_id
+                        st.session_state[SCROLL_TO_TOP] = True
                         st.rerun()
 
 
@@ -185,6 +203,7 @@ def render() -> None:
     if FOCUS_KEY not in st.session_state and "pa_passage" not in st.session_state:
         links.restore(FOCUS_KEY, "passage")
     _apply_focus(by_article)
+    _scroll_to_top_after_a_follow()
     st.session_state.setdefault("pa_per_article", 2)  # a default beside a kept value makes Streamlit log a warning
     per_article = st.sidebar.slider("Matches per article", 1, 5, key="pa_per_article")
     chosen = pick_passage(by_article, articles)
