@@ -7,7 +7,11 @@ the hashing embedder only speeds up tests of plumbing (caching, bookkeeping).
 from __future__ import annotations
 
 import os
+import socket
+import subprocess
 import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -152,3 +156,27 @@ def small_corpus(tmp_path: Path) -> Path:
 
 
 PYTHON = sys.executable
+
+
+def wait_until_healthy(url: str, server: subprocess.Popen, log: Path | None = None, timeout: float = 180) -> None:
+    """Wait for a Streamlit server started as ``server`` to answer its health check at ``url``; fail with
+    the end of its ``log`` if it stops or does not answer in time."""
+    tail = (lambda: log.read_text()[-3000:]) if log is not None else (lambda: "")
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            pytest.fail(f"streamlit exited with {server.returncode}:\n{tail()}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.5)
+    pytest.fail(f"streamlit did not answer on {url} within {timeout} s:\n{tail()}")
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]

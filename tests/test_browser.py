@@ -13,10 +13,7 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -26,7 +23,7 @@ from explorer.app.launch import CHROMIUM, CHROMIUM_ARGS, streamlit_command
 from explorer.explorer import Explorer
 from explorer.settings import Settings
 
-from .conftest import CORPUS, REPO
+from .conftest import CORPUS, REPO, free_port, wait_until_healthy
 
 ARTIFACTS = REPO / "test-artifacts"
 TIMEOUT_MS = 120_000
@@ -44,26 +41,6 @@ the militia payload report says. <img src=x onerror="window.__pwned = 'img'; doc
 <iframe src="javascript:window.__pwned='iframe'"></iframe> <svg onload="window.__pwned='svg'"></svg> \
 The militias answer to Iranian commanders of the Quds Force in Baghdad. {"A" * 300}
 """
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _wait_until_healthy(url: str, server: subprocess.Popen, log: Path, timeout: float = 180) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            pytest.fail(f"streamlit exited with {server.returncode}:\n{log.read_text()[-3000:]}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.5)
-    pytest.fail(f"streamlit did not answer on {url} within {timeout} s:\n{log.read_text()[-3000:]}")
 
 
 def _stop(server: subprocess.Popen) -> None:
@@ -92,7 +69,7 @@ def hostile_index(seed_index_dir, real_embedder, tmp_path_factory) -> tuple[Path
 @pytest.fixture(scope="module")
 def server_url(hostile_index, tmp_path_factory):
     index, corpus = hostile_index
-    port = _free_port()
+    port = free_port()
     log = tmp_path_factory.mktemp("streamlit-log") / "streamlit.log"
     env = {**os.environ, "EXPLORER_INDEX": str(index), "EXPLORER_CORPUS": str(corpus), "HF_HUB_OFFLINE": "1"}
     command = streamlit_command("127.0.0.1", port, REPO / "streamlit_app.py")
@@ -102,7 +79,7 @@ def server_url(hostile_index, tmp_path_factory):
         )
     try:
         url = f"http://127.0.0.1:{port}"
-        _wait_until_healthy(url, server, log)
+        wait_until_healthy(url, server, log)
         yield url
     finally:
         _stop(server)

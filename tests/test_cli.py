@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import CORPUS
+from .conftest import CORPUS, free_port, wait_until_healthy
 
 
 def run(*args: str, check: bool = True) -> subprocess.CompletedProcess:
@@ -163,13 +163,8 @@ def test_the_server_takes_the_place_of_the_serve_command(tmp_path):
     keep a model and an index in a waiting parent for as long as the app runs, and Ctrl-C reaches the
     server itself. The process started as `explorer serve` must be the one answering on the port."""
     import os
-    import socket
-    import time
-    import urllib.request
 
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     env = {**os.environ, "EXPLORER_INDEX": str(tmp_path / "index"), "EXPLORER_CORPUS": str(tmp_path / "none")}
     server = subprocess.Popen(
         [sys.executable, "-m", "explorer.cli", "serve", "--port", str(port), "--no-build"],
@@ -178,15 +173,7 @@ def test_the_server_takes_the_place_of_the_serve_command(tmp_path):
         stderr=subprocess.DEVNULL,
     )
     try:
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline and server.poll() is None:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                time.sleep(0.5)
-        assert server.poll() is None, "the server stopped"
+        wait_until_healthy(f"http://127.0.0.1:{port}", server, timeout=120)
         command_line = (Path("/proc") / str(server.pid) / "cmdline").read_bytes().split(b"\0")
         assert b"explorer.app.serve" in command_line and b"explorer.cli" not in command_line
     finally:
