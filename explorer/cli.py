@@ -36,19 +36,23 @@ class _Parser(argparse.ArgumentParser):
     """argparse with a usage error on one line, as every other error (argparse prints its usage block
     first: 2-5 lines for `explorer ask Iran --k abc`)."""
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.commands: dict[str, argparse.ArgumentParser] = {}
+        """The parser of each command, so an unknown option is reported with that command's --help."""
+
     def error(self, message: str) -> NoReturn:
         print(f"error: {message}; see `{self.prog} --help`", file=sys.stderr)
         raise SystemExit(EXIT_USER_ERROR)
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser() -> _Parser:
     parser = _Parser(prog="explorer", description="Explore a collection of news articles by meaning.")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    parser.set_defaults(subparsers={})
+    subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def add(name: str, help_text: str) -> argparse.ArgumentParser:
-        sub = commands.add_parser(name, help=help_text, description=help_text)
-        parser.get_default("subparsers")[name] = sub
+        sub = subparsers.add_parser(name, help=help_text, description=help_text)
+        parser.commands[name] = sub
         if name != "serve":
             sub.add_argument("--index", type=Path, default=None, help="index directory (default: embeddings/)")
         return sub
@@ -388,7 +392,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args, unknown = parser.parse_known_args(argv)
     if unknown:  # said by the command's own parser, so the hint names its --help
-        parser.get_default("subparsers")[args.command].error(f"unrecognized arguments: {' '.join(unknown)}")
+        parser.commands[args.command].error(f"unrecognized arguments: {' '.join(unknown)}")
     try:
         COMMANDS[args.command](args)
     except ExplorerError as error:

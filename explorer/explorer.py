@@ -270,7 +270,7 @@ class Explorer:
             ranked = retrieval.maximal_marginal_relevance(ranked[: max(pool, k)], state.index.vectors, k)
         ranked = ranked[:k]
         hits = self._hits_with_highlights(state.index, cleaned, query_vector, ranked)
-        return Answer(cleaned, hits, self._relevant(hits, mode), notices)
+        return Answer(cleaned, hits, self._relevant(hits), notices)
 
     def _clean_question(self, question: str) -> tuple[str, list[str]]:
         """Collapse whitespace and control characters; cut what the model cannot read."""
@@ -324,7 +324,7 @@ class Explorer:
             for rank, (item, span, sim) in enumerate(zip(ranked, spans, similarities), start=1)
         ]
 
-    def _relevant(self, hits: list[Hit], mode: str) -> bool:
+    def _relevant(self, hits: list[Hit]) -> bool:
         """Whether the closest hit is close enough to count as an answer (threshold from the benchmark)."""
         if not hits:
             return False

@@ -134,6 +134,6 @@ def test_relevance_is_judged_on_the_hit_closest_in_meaning_not_the_first():
     threshold = explorer.settings.relevance_threshold
     keyword_first = [hit(1, 0.0), hit(2, threshold + 0.1), hit(3, 0.1)]
     assert best_similarity(keyword_first) == threshold + 0.1
-    assert explorer._relevant(keyword_first, "hybrid")
-    assert not explorer._relevant([hit(1, 0.0), hit(2, threshold - 0.01)], "hybrid")
+    assert explorer._relevant(keyword_first)
+    assert not explorer._relevant([hit(1, 0.0), hit(2, threshold - 0.01)])
     assert best_similarity([hit(1, None)]) is None and best_similarity([]) is None
