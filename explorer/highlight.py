@@ -11,6 +11,7 @@ import re
 
 import numpy as np
 
+from explorer.lexical import fold_accents
 from explorer.sentences import sentence_spans
 
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -27,10 +28,11 @@ def candidate_spans(text: str) -> list[tuple[int, int]]:
 
 
 def best_span_by_words(question: str, text: str) -> tuple[int, int]:
-    """The sentence sharing the most (length-weighted) words with the question."""
-    wanted = {w for w in _WORD.findall(question.lower()) if len(w) > 2}
+    """The sentence sharing the most (length-weighted) words with the question, accents aside, as BM25
+    matches them."""
+    wanted = {w for w in _WORD.findall(fold_accents(question).lower()) if len(w) > 2}
     spans = candidate_spans(text)
-    scores = [sum(len(w) for w in set(_WORD.findall(text[a:b].lower())) & wanted) for a, b in spans]
+    scores = [sum(len(w) for w in set(_WORD.findall(fold_accents(text[a:b]).lower())) & wanted) for a, b in spans]
     return spans[int(np.argmax(scores))] if scores else (0, len(text))
 
 

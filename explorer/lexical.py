@@ -4,16 +4,39 @@ Dense vectors find paraphrases but blur rare names ("Khanaqin", "Fakka",
 "Kataib Hezbollah") into their neighbourhood; BM25 matches them exactly.
 Words are lowercased, English stop words dropped and Snowball-stemmed
 (PyStemmer), the same analysis Lucene's English analyzer applies, which is
-what published BM25 baselines use.
+what published BM25 baselines use. Accents are folded first (Lucene's
+ASCII folding, for Latin letters): news spells one name both ways
+("Erdoğan" and "Erdogan", "Pérez" and "Perez"), and a reader types it
+either way.
 """
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from pathlib import Path
 
 import numpy as np
 
 TOKEN_PATTERN = r"(?u)\b\w\w+\b"
+
+_COMBINING_ACCENTS = re.compile("[\u0300-\u036f]")
+"""The accents that Latin (and Greek and Cyrillic) letters decompose into; other scripts' marks stay,
+as removing them would change what a word is (Devanagari vowel signs, Arabic vowel marks)."""
+
+_LETTERS_WITHOUT_DECOMPOSITION = str.maketrans(
+    {"ß": "ss", "ø": "o", "Ø": "O", "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ı": "i", "æ": "ae", "Æ": "AE"}
+    | {"œ": "oe", "Œ": "OE", "þ": "th", "Þ": "TH", "ð": "d", "Ð": "D"}
+)
+
+
+def fold_accents(text: str) -> str:
+    """``text`` with Latin accents taken off ("Erdoğan" -> "Erdogan", "Łódź" -> "Lodz", "Straße" ->
+    "Strasse") and compatibility forms made plain (the "ﬁ" ligature, full-width letters)."""
+    if text.isascii():
+        return text
+    plain = _COMBINING_ACCENTS.sub("", unicodedata.normalize("NFKD", text))
+    return unicodedata.normalize("NFC", plain).translate(_LETTERS_WITHOUT_DECOMPOSITION)
 
 
 def _stemmer():
@@ -24,12 +47,13 @@ def _stemmer():
     return Stemmer.Stemmer("english")
 
 
-def tokenize(texts: list[str], stemmer=None) -> list[list[str]]:
-    """Analysed tokens of each text (lowercased, stop words out, stemmed)."""
+def tokenize(texts: list[str], stemmer=None, fold: bool = True) -> list[list[str]]:
+    """Analysed tokens of each text (accents folded unless ``fold`` is False, lowercased, stop words out,
+    stemmed)."""
     import bm25s
 
     return bm25s.tokenize(
-        texts,
+        [fold_accents(text) for text in texts] if fold else texts,
         lower=True,
         token_pattern=TOKEN_PATTERN,
         stopwords="en",
@@ -69,7 +93,11 @@ class LexicalIndex:
 
     def _query_tokens(self, question: str) -> list[str]:
         vocabulary = self._retriever.vocab_dict
-        return sorted({t for t in tokenize([question], self._stemmer)[0] if t in vocabulary})
+        tokens = set(tokenize([question], self._stemmer)[0])
+        if not question.isascii():
+            # An index built before accents were folded holds "erdoğan": the question's own spelling finds it.
+            tokens |= set(tokenize([question], self._stemmer, fold=False)[0])
+        return sorted(t for t in tokens if t in vocabulary)
 
     def scores(self, question: str) -> np.ndarray:
         """BM25 score of every passage for the question (0 where no word matches)."""

@@ -30,3 +30,9 @@ def test_highlights_never_cross_a_line_break():
         "Tehran gains leverage.",
         "It has cards to play.",
     ]
+
+
+def test_word_highlight_matches_names_whatever_their_accents():
+    text = "The talks opened in Ankara. Erdoğan met the envoy there."
+    start, end = best_span_by_words("what did Erdogan say", text)
+    assert text[start:end] == "Erdoğan met the envoy there."

@@ -27,3 +27,31 @@ def test_unicode_and_empty_texts():
     index = LexicalIndex.build(["مرحبا بالعالم", "", "emoji 🚀 launch"])
     assert index.scores("بالعالم")[0] > 0
     assert index.scores("launch")[2] > 0
+
+
+def test_accents_fold_both_ways():
+    index = LexicalIndex.build(["Erdoğan met Pérez in Łódź.", "Erdogan spoke in Strasse.", "Nothing here."])
+    for spelling in ("Erdogan", "Erdoğan", "ERDOĞAN"):
+        scores = index.scores(spelling)
+        assert scores[0] > 0 and scores[1] > 0 and scores[2] == 0, spelling
+    assert index.scores("perez lodz")[0] > 0
+    assert index.scores("Straße")[1] > 0
+
+
+def test_fold_accents_keeps_other_scripts():
+    from explorer.lexical import fold_accents
+
+    assert fold_accents("Café ﬁnal Øresund İstanbul") == "Cafe final Oresund Istanbul"
+    assert fold_accents("नमस्ते दुनिया") == "नमस्ते दुनिया"  # a virama and vowel signs are not accents
+    assert fold_accents("plain ascii") == "plain ascii"
+
+
+def test_an_index_built_before_folding_still_finds_the_accented_spelling(tmp_path, monkeypatch):
+    from explorer import lexical
+
+    monkeypatch.setattr(lexical, "fold_accents", lambda text: text)  # the analysis of older indexes
+    old = LexicalIndex.build(["Erdoğan met the press.", "Other news."])
+    monkeypatch.undo()
+    old.save(tmp_path / "bm25")
+    loaded = LexicalIndex.load(tmp_path / "bm25", 2)
+    assert loaded.scores("Erdoğan")[0] > 0
