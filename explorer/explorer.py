@@ -22,7 +22,7 @@ from explorer import highlight, retrieval, search, store, vector_index
 from explorer.embed import Embedder, make_embedder
 from explorer.errors import ExplorerError
 from explorer.indexing import PLACE, REFIT, BuildReport, Indexer, StageCallback, check_model, fit_themes
-from explorer.records import Answer, Hit, Passage, Theme, best_similarity
+from explorer.records import Answer, Hit, Passage, Theme, answers_the_question
 from explorer.settings import Settings
 
 __all__ = ["MAX_K", "PLACE", "REFIT", "BuildReport", "Explorer", "StageCallback", "ThemeArticleMatrix"]
@@ -270,7 +270,7 @@ class Explorer:
             ranked = retrieval.maximal_marginal_relevance(ranked[: max(pool, k)], state.index.vectors, k)
         ranked = ranked[:k]
         hits = self._hits_with_highlights(state.index, cleaned, query_vector, ranked)
-        return Answer(cleaned, hits, self._relevant(hits), notices)
+        return Answer(cleaned, hits, answers_the_question(hits, self.settings.relevance_threshold), notices)
 
     def _clean_question(self, question: str) -> tuple[str, list[str]]:
         """Collapse whitespace and control characters; cut what the model cannot read."""
@@ -323,15 +323,6 @@ class Explorer:
             Hit(rank, item.score, passages[item.row], span, None if sim is None else float(sim))
             for rank, (item, span, sim) in enumerate(zip(ranked, spans, similarities), start=1)
         ]
-
-    def _relevant(self, hits: list[Hit]) -> bool:
-        """Whether the closest hit is close enough to count as an answer (threshold from the benchmark)."""
-        if not hits:
-            return False
-        best = best_similarity(hits)
-        if best is None:
-            return hits[0].score > 0
-        return best >= self.settings.relevance_threshold
 
     def related(self, passage_id: str, k: int = 10) -> list[Hit]:
         """Passages from *other* articles that say the same or a related thing."""

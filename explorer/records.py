@@ -101,6 +101,16 @@ def best_similarity(hits: list[Hit]) -> float | None:
     return max(known) if known else None
 
 
+def answers_the_question(hits: list[Hit], threshold: float) -> bool:
+    """Whether ``hits`` hold an answer: the closest in meaning reaches ``threshold`` (calibrated by the
+    search benchmark); with keyword scores only, whether anything matched at all. The CLI judges all its
+    hits, the app the ones left in the articles the reader chose."""
+    if not hits:
+        return False
+    best = best_similarity(hits)
+    return hits[0].score > 0 if best is None else best >= threshold
+
+
 @dataclass(frozen=True)
 class Answer:
     """The hits for a question plus what the user should be told about them.

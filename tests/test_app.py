@@ -378,3 +378,15 @@ def test_a_theme_over_many_articles_is_paged_most_passages_first():
     pager.set_value(40).run()
     groups = [m.value for m in app.markdown if " · " in m.value and m.value.startswith("**")]
     assert len(groups) == 5
+
+
+def test_keyword_answers_are_judged_on_the_chosen_articles_only(app):
+    """With keyword matching, the articles chosen in the sidebar decide whether anything answered: a name
+    found only in another article is no answer here, though the whole collection has one (the rule is
+    records.answers_the_question, the CLI's too)."""
+    app.radio(key="ask_mode").set_value("lexical")
+    app.multiselect(key="ask_articles").set_value(["2010-iranian-forces-invade-iraqi-border"])
+    app.text_input(key="question").input("Kataib Hezbollah Badr").run()
+    assert not app.exception, app.exception
+    assert not any("passages**" in m.value for m in app.markdown)
+    assert any("Nothing" in w.value for w in app.warning), [w.value for w in app.warning]

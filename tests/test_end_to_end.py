@@ -123,17 +123,20 @@ def test_relevance_is_judged_on_the_hit_closest_in_meaning_not_the_first():
     """A fused ranking can put a keyword match first (a French question's "La" and "Le" matched an opera
     review at cosine 0.00) while a passage further down is close in meaning: the answer is judged, and
     its closeness reported, on the closest one."""
-    from explorer.explorer import Explorer
-    from explorer.records import Hit, Passage, best_similarity
+    from explorer.records import Hit, Passage, answers_the_question, best_similarity
     from explorer.settings import Settings
 
-    def hit(rank: int, similarity: float | None) -> Hit:
-        return Hit(rank, 1.0 / rank, Passage(f"a:{rank:03d}", "a", "A", "text", 0, 4), None, similarity)
+    def hit(rank: int, similarity: float | None, score: float | None = None) -> Hit:
+        score = 1.0 / rank if score is None else score
+        return Hit(rank, score, Passage(f"a:{rank:03d}", "a", "A", "text", 0, 4), None, similarity)
 
-    explorer = Explorer(Settings())
-    threshold = explorer.settings.relevance_threshold
+    threshold = Settings().relevance_threshold
     keyword_first = [hit(1, 0.0), hit(2, threshold + 0.1), hit(3, 0.1)]
     assert best_similarity(keyword_first) == threshold + 0.1
-    assert explorer._relevant(keyword_first)
-    assert not explorer._relevant([hit(1, 0.0), hit(2, threshold - 0.01)])
+    assert answers_the_question(keyword_first, threshold)
+    assert not answers_the_question([hit(1, 0.0), hit(2, threshold - 0.01)], threshold)
     assert best_similarity([hit(1, None)]) is None and best_similarity([]) is None
+    # Keyword search alone has no similarity: any match answers, none does not; no hits never do.
+    assert answers_the_question([hit(1, None, 2.5)], threshold)
+    assert not answers_the_question([hit(1, None, 0.0)], threshold)
+    assert not answers_the_question([], threshold)

@@ -11,7 +11,7 @@ from explorer.app.render import escape_markdown, short
 from explorer.app.widgets import FOCUS_KEY, article_label, cached_query, download_buttons, hit_card, source_name
 from explorer.errors import ExplorerError
 from explorer.explorer import MAX_K
-from explorer.records import Answer, best_similarity
+from explorer.records import Answer, answers_the_question, best_similarity
 from explorer.wording import counted
 
 MODES = {
@@ -74,14 +74,7 @@ def answer_question(shared: state.SharedExplorer, question: str, options: dict) 
         return answer
     hits = [hit for hit in answer.hits if hit.passage.article_id in wanted][:k]
     hits = [replace(hit, rank=rank) for rank, hit in enumerate(hits, start=1)]
-    best = best_similarity(hits)
-    if not hits:
-        relevant = False
-    elif best is not None:
-        relevant = best >= shared.settings.relevance_threshold
-    else:
-        relevant = answer.relevant
-    return replace(answer, hits=hits, relevant=relevant)
+    return replace(answer, hits=hits, relevant=answers_the_question(hits, shared.settings.relevance_threshold))
 
 
 def downloads(answer: Answer, articles: dict[str, dict]) -> None:
