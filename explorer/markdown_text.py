@@ -7,7 +7,8 @@ onto the screen. The text is parsed with markdown-it-py (CommonMark) and only wh
 kept: one paragraph per block (headings, paragraphs, list items, quotes, code, the text of HTML blocks),
 link text without its address, no images, scripts or inline tags. A GitHub-style table is one block, a
 line per row with its cells between " | ", without the ``|---|`` rule under the header: read as
-CommonMark it was one run-on line of pipes and dashes. Passage offsets then point into this
+CommonMark it was one run-on line of pipes and dashes. Footnotes (mdit-py-plugins) lose their "[^1]"
+markers and keep their text, as paragraphs at the end, where the page shows them. Passage offsets then point into this
 plain text, as they point into the text trafilatura extracts from an HTML page.
 """
 
@@ -63,10 +64,11 @@ def _front_matter(source: str) -> tuple[dict, str]:
 def plain_text(markdown: str) -> str:
     """What a reader reads of a Markdown document, one block per paragraph."""
     from markdown_it import MarkdownIt
+    from mdit_py_plugins.footnote import footnote_plugin
 
     blocks: list[str] = []
     rows: list[list[str]] | None = None  # the rows of the table being read
-    for token in MarkdownIt("commonmark").enable("table").parse(markdown):
+    for token in MarkdownIt("commonmark").enable("table").use(footnote_plugin).parse(markdown):
         if token.type == "table_open":
             rows = []
         elif token.type == "table_close" and rows is not None:
@@ -108,5 +110,5 @@ def _inline_text(children: list) -> str:
             parts.append(" ")  # one paragraph wrapped over several lines
         elif child.type == "hardbreak":
             parts.append("\n")
-        # images, inline HTML tags and the link markers themselves are not text a reader reads
+        # images, inline HTML tags, footnote markers and the link markers themselves are not text a reader reads
     return "".join(parts)

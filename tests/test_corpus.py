@@ -137,6 +137,21 @@ def test_a_markdown_table_is_read_a_row_per_line_without_its_rule(tmp_path):
     assert all(article.text[p.start : p.end] == p.text for p in split_article(article))
 
 
+def test_markdown_footnotes_keep_their_text_without_markers(tmp_path):
+    (tmp_path / "sourced.md").write_text(
+        "# Sourced story\n\nIran trained and funded Shia militant groups in Iraq.[^1] The report said so.\n\n"
+        "A second paragraph cites another source.[^state]\n\n"
+        "[^1]: The State Department's country report on terrorism, 2014.\n"
+        "[^state]: Reuters, quoting regional experts on the Revolutionary Guards.\n"
+    )
+    article = read_corpus(tmp_path).articles[0]
+    assert "[^" not in article.text and "]:" not in article.text
+    assert "Shia militant groups in Iraq. The report said so." in article.text
+    assert "The State Department's country report on terrorism, 2014." in article.text
+    assert "Reuters, quoting regional experts on the Revolutionary Guards." in article.text
+    assert all(article.text[p.start : p.end] == p.text for p in split_article(article))
+
+
 def test_bad_records_are_reported_and_good_ones_kept(tmp_path):
     (tmp_path / "mixed.jsonl").write_text('{"id": "good", "text": "A good record."}\n{broken\n{"id": "notext"}\n')
     result = read_corpus(tmp_path)
