@@ -287,6 +287,18 @@ def test_corpus_page_adds_pasted_text_and_removes_an_article(editable_app):
     assert any("1 removed" in s.value and "0 embedded" in s.value for s in app.success)
 
 
+def test_adding_without_a_file_names_the_kinds_of_file_it_takes(editable_app):
+    """Pressing Add with no file, or after the browser refused one of another type, says what to choose."""
+    app, corpus = editable_app
+    _page(app, "corpus")
+    before = sorted(p.name for p in corpus.iterdir())
+    app.button(key="corpus_add_file").click().run()
+    assert not app.exception, app.exception
+    warning = next(w.value for w in app.warning if "Choose a file first" in w.value)
+    assert ".txt" in warning and ".pdf" in warning and ".jsonl" in warning
+    assert sorted(p.name for p in corpus.iterdir()) == before
+
+
 def test_corpus_page_does_not_offer_to_delete_a_file_that_holds_other_articles(editable_app):
     """A record of a JSONL file cannot be removed by deleting the file: its neighbours would go too."""
     app, corpus = editable_app

@@ -58,7 +58,9 @@ def add_article() -> None:
         )
         if st.button("Add and re-index", key="corpus_add_file", type="primary"):
             if upload is None:
-                st.warning("Choose a file first.")
+                # Also what the reader sees after the browser refused a file of another type (an .exe).
+                kinds = ", ".join(sorted(SUPPORTED_SUFFIXES))
+                st.warning(f"Choose a file first: one of {kinds}.")
             else:
                 name, data = upload.name, upload.getvalue()
                 _after_build(
