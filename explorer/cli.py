@@ -46,6 +46,14 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(EXIT_USER_ERROR)
 
 
+def _folder(text: str) -> Path:
+    """A path argument; an empty one is refused rather than read as the current folder, where a build
+    would write its index among the user's files (``--index "$UNSET_VARIABLE"``)."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("empty path: give a folder (write . for the current one)")
+    return Path(text)
+
+
 def _parser() -> _Parser:
     parser = _Parser(prog="explorer", description="Explore a collection of news articles by meaning.")
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -54,11 +62,11 @@ def _parser() -> _Parser:
         sub = subparsers.add_parser(name, help=help_text, description=help_text)
         parser.commands[name] = sub
         if name != "serve":
-            sub.add_argument("--index", type=Path, default=None, help="index directory (default: embeddings/)")
+            sub.add_argument("--index", type=_folder, default=None, help="index directory (default: embeddings/)")
         return sub
 
     build = add("build", "build or update the index so it mirrors a folder or file of articles")
-    build.add_argument("path", nargs="?", type=Path, default=None, help="folder or file (default: corpus/)")
+    build.add_argument("path", nargs="?", type=_folder, default=None, help="folder or file (default: corpus/)")
     build.add_argument("--json", action="store_true", help="print the build report as JSON")
 
     ask = add("ask", "passages that answer a question, best first")

@@ -60,8 +60,9 @@ class Settings:
         """Defaults, then environment variables, then explicit overrides (``None`` is ignored)."""
         settings = cls(
             model=os.environ.get("EXPLORER_MODEL", ""),
-            index_dir=Path(os.environ.get("EXPLORER_INDEX", "embeddings")),
-            corpus_path=Path(os.environ.get("EXPLORER_CORPUS", "corpus")),
+            # Set but empty ("EXPLORER_INDEX= make run") means the default, not the current folder.
+            index_dir=Path(os.environ.get("EXPLORER_INDEX", "").strip() or "embeddings"),
+            corpus_path=Path(os.environ.get("EXPLORER_CORPUS", "").strip() or "corpus"),
             embed_backend=os.environ.get("EXPLORER_BACKEND", "auto").strip().lower() or "auto",
             cache_dir=Path(os.environ["EXPLORER_CACHE"]) if os.environ.get("EXPLORER_CACHE") else None,
             vector_index=os.environ.get("EXPLORER_VECTOR_INDEX", "auto").strip().lower() or "auto",

@@ -125,3 +125,21 @@ def test_identical_passages_build_without_warnings_from_the_libraries(tmp_path):
     result = run("build", str(corpus), "--index", str(tmp_path / "index"))
     assert result.returncode == 0, result.stderr
     assert "Warning" not in result.stderr and "\n  " not in result.stderr, result.stderr
+
+
+def test_an_empty_path_is_refused_not_read_as_the_current_folder(tmp_path, monkeypatch):
+    """`--index "$UNSET"` used to build an index among the files of the current folder."""
+    for args in (["build", str(tmp_path), "--index", ""], ["build", " "], ["passages", "--index", ""]):
+        result = subprocess.run(
+            [sys.executable, "-m", "explorer.cli", *args], capture_output=True, text=True, cwd=tmp_path
+        )
+        assert result.returncode == 2, args
+        assert result.stderr.count("\n") == 1 and "empty path: give a folder" in result.stderr, result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+    from explorer.settings import Settings
+
+    monkeypatch.setenv("EXPLORER_INDEX", "")
+    monkeypatch.setenv("EXPLORER_CORPUS", "  ")
+    settings = Settings.from_env()
+    assert settings.index_dir.name == "embeddings" and settings.corpus_path.name == "corpus"
