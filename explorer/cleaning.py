@@ -123,14 +123,40 @@ def _line_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 
 def _is_hard_wrapped(lines: list[str]) -> bool:
-    """Lines of similar width that mostly stop mid-sentence were wrapped by a tool."""
+    """Lines that mostly stop mid-sentence and fill the width were wrapped by a tool.
+
+    A wrapped line is full: the next line's first word would not have fitted after it. A short
+    headline above a long sentence ("Dam talks stall" on a web page's first line) stops without a
+    full stop too, but is not full, and it is a line of its own: read as one wrapped paragraph with
+    its sentence, the headline came back inside the article's only passage.
+    """
     if len(lines) < 2:
         return False
     body = lines[:-1]
     if any(len(line) > 110 for line in body):
         return False
     open_ended = sum(1 for line in body if not re.search(r"[.!?:;\"”’')\]]$", line))
-    return open_ended * 2 > len(body)
+    widest = max(len(line) for line in lines)
+    # A bulleted list stays one block too, as it always has: its items are one passage.
+    full = sum(
+        1
+        for line, following in zip(body, lines[1:])
+        if _BULLET.match(line) or _fills_the_width(line, following, widest)
+    )
+    return open_ended * 2 > len(body) and full * 2 > len(body)
+
+
+_BULLET = re.compile(r"\s*(?:[-*•–·]|\d{1,2}[.)])\s")
+
+
+WRAP_SLACK = 0.8
+"""A wrapped line with the next line's first word after it reaches at least this share of the widest
+line (greedy wrapping reaches past the width itself; the slack is for tools that count differently)."""
+
+
+def _fills_the_width(line: str, following: str, widest: int) -> bool:
+    next_word = following.split(maxsplit=1)[0] if following.strip() else ""
+    return len(line) + 1 + len(next_word) >= WRAP_SLACK * widest
 
 
 def is_furniture(line: str) -> bool:

@@ -56,6 +56,25 @@ def test_title_line_and_its_repeat_are_not_passages():
     assert [b.reason for b in blocks] == ["title", "furniture", "title", ""]
 
 
+def test_a_headline_above_one_long_sentence_is_a_line_of_its_own():
+    """A short page's extracted text: the headline, then its only paragraph on the next line. Both stop
+    without a full stop at the line's end, but the headline does not fill a wrapped width."""
+    text = (
+        "Dam talks stall\nTalks between the three countries over the new dam on the river ended on Tuesday "
+        "without an agreement on how fast the reservoir should be filled.\n"
+    )
+    blocks = mark_repeats(text, paragraph_blocks(text), "Dam talks stall")
+    assert [(text[b.start : b.end][:15], b.reason) for b in blocks] == [
+        ("Dam talks stall", "title"),
+        ("Talks between t", ""),
+    ]
+
+
+def test_a_bulleted_list_stays_one_block():
+    text = "- Spend three years on probation\n- Have random drug tests\n- Do 100 hours of community service\n"
+    assert len(paragraph_blocks(text)) == 1
+
+
 def test_hard_wrapped_paragraphs_stay_whole():
     text = (
         "This paragraph was wrapped by a text editor at a fixed\n"
