@@ -264,13 +264,15 @@ class Explorer:
             query_vector = self.embedder.encode([cleaned])[0]
         pool = max(retrieval.CANDIDATES, 4 * k if per_article else 2 * k)
         ranked = self._rank(state.index, cleaned, query_vector, mode, pool)
+        candidates = _with_similarities(ranked, state.index, query_vector)  # judged before any are set aside
         if per_article:
             ranked = retrieval.one_per_article(ranked, state.article_ids)
         if diversify:
             ranked = retrieval.maximal_marginal_relevance(ranked[: max(pool, k)], state.index.vectors, k)
         ranked = ranked[:k]
         hits = self._hits_with_highlights(state.index, cleaned, query_vector, ranked)
-        return Answer(cleaned, hits, answers_the_question(hits, self.settings.relevance_threshold), notices)
+        relevant = answers_the_question(candidates, self.settings.relevance_threshold)
+        return Answer(cleaned, hits, relevant, notices)
 
     def _clean_question(self, question: str) -> tuple[str, list[str]]:
         """Collapse whitespace and control characters; cut what the model cannot read."""
@@ -595,6 +597,17 @@ def _checked_theme_count(n_themes: int) -> int:
     if isinstance(n_themes, bool) or not isinstance(n_themes, int) or n_themes < 1:
         raise ExplorerError(f"the number of themes must be a whole number of at least 1 (got {n_themes!r})")
     return n_themes
+
+
+def _with_similarities(ranked: list[retrieval.Ranked], index: store.StoredIndex, query_vector) -> list[Hit]:
+    """Every ranked candidate as a bare hit with its cosine to the question (none without a question
+    vector): what :func:`~explorer.records.answers_the_question` judges, whatever ``k`` is shown."""
+    rows = [item.row for item in ranked]
+    cosines = index.vectors[rows] @ query_vector if query_vector is not None and rows else [None] * len(rows)
+    return [
+        Hit(rank, item.score, index.passages[item.row], None, None if cosine is None else float(cosine))
+        for rank, (item, cosine) in enumerate(zip(ranked, cosines), start=1)
+    ]
 
 
 def _checked_k(k: int) -> int:

@@ -103,8 +103,13 @@ def best_similarity(hits: list[Hit]) -> float | None:
 
 def answers_the_question(hits: list[Hit], threshold: float) -> bool:
     """Whether ``hits`` hold an answer: the closest in meaning reaches ``threshold`` (calibrated by the
-    search benchmark); with keyword scores only, whether anything matched at all. The CLI judges all its
-    hits, the app the ones left in the articles the reader chose."""
+    search benchmark on the passage closest to the question); with keyword scores only, whether anything
+    matched at all.
+
+    Judge every candidate the search ranked, not the ``k`` shown: the verdict is about the question and
+    the collection, and with the shown ones it changed with ``k`` (a paraphrase whose first hit lay at
+    0.28 was "nothing relevant" at ``--k 1`` and answered at ``--k 2``, by its second hit at 0.38).
+    """
     if not hits:
         return False
     best = best_similarity(hits)

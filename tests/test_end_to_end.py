@@ -119,6 +119,25 @@ def test_off_topic_question_is_reported_as_nothing_relevant(seed_explorer):
     assert not seed_explorer.query("a recipe for chocolate cake with strawberries").relevant
 
 
+def test_the_relevance_verdict_does_not_depend_on_how_many_passages_are_shown(seed_explorer):
+    """Whether the collection answers a question is one verdict, whatever --k, and with or without one
+    passage per article or diversity. It was judged on the shown hits: "peace talks" was "nothing
+    relevant" at k=1, where a keyword match came first, and answered at k=3."""
+    from explorer.records import best_similarity
+
+    threshold = seed_explorer.settings.relevance_threshold
+    shown_alone = seed_explorer.query("peace talks", 1)
+    assert best_similarity(shown_alone.hits) < threshold, "the example no longer puts a weak hit first"
+    for question in ("peace talks", "casualties", "foreign fighters", "Christmas", "who won the vote"):
+        verdicts = {
+            seed_explorer.query(question, k, per_article=per_article, diversify=diversify).relevant
+            for k in (1, 2, 3, 10, 50)
+            for per_article, diversify in ((False, False), (True, False), (False, True))
+        }
+        assert len(verdicts) == 1, question
+    assert shown_alone.relevant and not seed_explorer.query("Christmas", 1).relevant
+
+
 def test_relevance_is_judged_on_the_hit_closest_in_meaning_not_the_first():
     """A fused ranking can put a keyword match first (a French question's "La" and "Le" matched an opera
     review at cosine 0.00) while a passage further down is close in meaning: the answer is judged, and

@@ -72,9 +72,10 @@ def answer_question(shared: state.SharedExplorer, question: str, options: dict) 
     )
     if not wanted:
         return answer
-    hits = [hit for hit in answer.hits if hit.passage.article_id in wanted][:k]
-    hits = [replace(hit, rank=rank) for rank, hit in enumerate(hits, start=1)]
-    return replace(answer, hits=hits, relevant=answers_the_question(hits, shared.settings.relevance_threshold))
+    chosen = [hit for hit in answer.hits if hit.passage.article_id in wanted]
+    relevant = answers_the_question(chosen, shared.settings.relevance_threshold)  # all of them, whatever k
+    hits = [replace(hit, rank=rank) for rank, hit in enumerate(chosen[:k], start=1)]
+    return replace(answer, hits=hits, relevant=relevant)
 
 
 def downloads(answer: Answer, articles: dict[str, dict]) -> None:
