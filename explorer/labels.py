@@ -414,6 +414,9 @@ def _snowball():
     return Stemmer.Stemmer("english")
 
 
+_VOWEL = re.compile("[aeiouy]")
+
+
 @lru_cache(maxsize=100_000)
 def _stem(word: str) -> str:
     """The stem that makes "militia" and "militias", "virus" and "viruses", "forces" and "force" one word.
@@ -427,8 +430,9 @@ def _stem(word: str) -> str:
     if stemmer is not None:
         stem = stemmer.stemWord(word)
         # Snowball keeps an "s" right after a word's only vowel ("gas"), and so the plural of an acronym:
-        # SciFact's theme on RNA was labelled "RNA, RNAs, chromatin".
-        if len(stem) >= 3 and stem[-1] == "s" and stem[-2] in "aeiou":
+        # SciFact's theme on RNA was labelled "RNA, RNAs, chromatin". Nor does it know the plural of an
+        # acronym without vowels: BBC News labelled a theme "DVDs, DVD, Sony".
+        if len(stem) >= 3 and stem[-1] == "s" and (stem[-2] in "aeiou" or not _VOWEL.search(stem[:-1])):
             stem = stem[:-1]
         return stem
     for suffix in ("'s", "ies", "es", "s"):

@@ -92,6 +92,14 @@ def test_near_duplicate_keywords_are_dropped():
         "gas",
         "chromatin",
     ]
+    # ... and one with no vowel at all (BBC News: "DVDs, DVD, Sony"); a word's own "s" stays.
+    assert deduplicate_keywords(["dvds", "dvd", "sony", "pcs", "pc", "rhythms", "rhythm", "its"]) == [
+        "dvds",
+        "sony",
+        "pcs",
+        "rhythms",
+        "its",
+    ]
 
 
 def test_labels_use_the_articles_spelling_and_share_no_word():
