@@ -122,6 +122,10 @@ def _line_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return spans
 
 
+_BULLET = re.compile(r"\s*(?:[-*•–·]|\d{1,2}[.)])\s")
+"""A list item's opening: a dash, star or bullet, or a number with a dot or bracket."""
+
+
 def _is_hard_wrapped(lines: list[str]) -> bool:
     """Lines that mostly stop mid-sentence and fill the width were wrapped by a tool.
 
@@ -144,9 +148,6 @@ def _is_hard_wrapped(lines: list[str]) -> bool:
         if _BULLET.match(line) or _fills_the_width(line, following, widest)
     )
     return open_ended * 2 > len(body) and full * 2 > len(body)
-
-
-_BULLET = re.compile(r"\s*(?:[-*•–·]|\d{1,2}[.)])\s")
 
 
 WRAP_SLACK = 0.8
