@@ -270,7 +270,8 @@ class Explorer:
         if diversify:
             ranked = retrieval.maximal_marginal_relevance(ranked[: max(pool, k)], state.index.vectors, k)
         ranked = ranked[:k]
-        hits = self._hits_with_highlights(state.index, cleaned, query_vector, ranked)
+        similarity_of = {hit.passage.passage_id: hit.similarity for hit in candidates}
+        hits = self._hits_with_highlights(state.index, cleaned, query_vector, ranked, similarity_of)
         relevant = answers_the_question(candidates, self.settings.relevance_threshold)
         return Answer(cleaned, hits, relevant, notices)
 
@@ -306,9 +307,15 @@ class Explorer:
         return retrieval.sort_scores(fused)
 
     def _hits_with_highlights(
-        self, index: store.StoredIndex, question: str, query_vector, ranked: list[retrieval.Ranked]
+        self,
+        index: store.StoredIndex,
+        question: str,
+        query_vector,
+        ranked: list[retrieval.Ranked],
+        similarity_of: dict[str, float | None],
     ) -> list[Hit]:
-        """Hits with the best-matching sentence marked; by meaning for the top few, by words after."""
+        """Hits with the best-matching sentence marked; by meaning for the top few, by words after.
+        ``similarity_of``: each candidate passage's cosine to the question, computed once for the verdict."""
         passages = index.passages
         texts = [passages[item.row].text for item in ranked]
         spans: list[tuple[int, int]] = []
@@ -316,14 +323,9 @@ class Explorer:
             top = texts[:HIGHLIGHT_BY_MEANING]
             spans = highlight.best_spans_by_meaning(query_vector, top, self.embedder.encode)
         spans += [highlight.best_span_by_words(question, text) for text in texts[len(spans) :]]
-        similarities = (
-            index.vectors[[item.row for item in ranked]] @ query_vector
-            if query_vector is not None and ranked
-            else [None] * len(ranked)
-        )
         return [
-            Hit(rank, item.score, passages[item.row], span, None if sim is None else float(sim))
-            for rank, (item, span, sim) in enumerate(zip(ranked, spans, similarities), start=1)
+            Hit(rank, item.score, passages[item.row], span, similarity_of[passages[item.row].passage_id])
+            for rank, (item, span) in enumerate(zip(ranked, spans), start=1)
         ]
 
     def related(self, passage_id: str, k: int = 10) -> list[Hit]:
