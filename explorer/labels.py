@@ -27,7 +27,7 @@ import numpy as np
 from scipy import sparse
 from sklearn.feature_extraction.text import CountVectorizer
 
-from explorer.stopwords import STOP_WORDS
+from explorer.stopwords import CONNECTIVES, HONORIFICS, STOP_WORDS
 
 # Words of two or more characters that start with a letter and may hold apostrophes and hyphens
 # inside ("al-Maliki", "Iraq’s"), or initialisms with dots ("U.S.", "U.N."). No word can start
@@ -475,17 +475,118 @@ def _overlaps(first: tuple[str, ...], second: tuple[str, ...]) -> bool:
 def surface_forms(keywords: Sequence[str], texts: Iterable[str]) -> dict[str, str]:
     """Each keyword as the texts most often spell it ("Kataib Hezbollah", "U.S. forces", "militias").
 
-    Capitals that only come from a sentence start or an all-capitals headline do
-    not count against the lower-case form.
+    Capitals that only come from a sentence start or an all-capitals headline do not count, for or
+    against the lower-case form; nor does one word's capital inside a longer name ("Federal" of
+    "Federal Reserve", "Bank" of "World Bank"), unless the word is never written otherwise. Both
+    used to weigh as doubt: any lower-case occurrence won, and "Brown" (Gordon Brown, Mr Brown in
+    every other sentence) read "brown" beside one "brown envelope". A name whose capitalised stop
+    word the keyphrases leave out ("New" of "New Zealand", "Three" of "Three Gorges Dam") gets it
+    back (:func:`_name_start`).
     """
     wanted = set(keywords)
     first_words = {keyword.split(" ", 1)[0] for keyword in keywords}
-    forms: dict[str, Counter] = {k: Counter() for k in keywords}
+    alone: dict[str, Counter] = {k: Counter() for k in keywords}  # forms inside a sentence, as themselves
+    in_names: dict[str, Counter] = {k: Counter() for k in keywords}  # single words inside a longer name
+    opening: dict[str, Counter] = {k: Counter() for k in keywords}  # forms that open a sentence
+    starts: dict[str, Counter] = {k: Counter() for k in keywords}  # name starts before them ("" for none)
     for text in texts:
         for phrase, start, end in _phrases_with_spans(text, first_words):
-            if phrase in wanted:
-                forms[phrase][re.sub(r"\s+", " ", text[start:end])] += 1
-    return {keyword: _best_form(keyword, forms[keyword]) for keyword in keywords}
+            if phrase not in wanted:
+                continue
+            form = re.sub(r"\s+", " ", text[start:end])
+            if _opens_sentence(text, start):
+                opening[phrase][form] += 1
+                continue
+            lead = _name_start(text, start)
+            if lead is not None:
+                starts[phrase][lead] += 1
+            if _first_letter_only(form) and _within_a_name(text, start, end):
+                in_names[phrase][form] += 1
+            else:
+                alone[phrase][form] += 1
+    return {
+        keyword: _completed(
+            _best_form(keyword, alone[keyword] or in_names[keyword] or opening[keyword]), starts[keyword]
+        )
+        for keyword in keywords
+    }
+
+
+def _first_letter_only(form: str) -> bool:
+    """A single word capitalised as a sentence start would be ("Bank", not "IRGC" or "McLetchie")."""
+    return " " not in form and form[:1].isupper() and form[1:] == form[1:].lower()
+
+
+_CAPITAL_BEFORE = re.compile(r"(?<![\w'’.-])([A-Z][\w'’-]*)[ \t]+$")
+_CAPITAL_AFTER = re.compile(r"^[ \t]+(?:(?:of|de|du|la|van|von|the)[ \t]+)*[A-Z0-9]")
+
+
+def _within_a_name(text: str, start: int, end: int) -> bool:
+    """True when the word at ``start:end`` is written beside another capitalised word or a number, other
+    than a title ("World Bank", "Bank of England", "Channel 4", "Gordon Brown"; not "Mr Brown")."""
+    before = _CAPITAL_BEFORE.search(text[max(0, start - 30) : start])
+    if before is not None and before.group(1).lower().rstrip(".") not in HONORIFICS:
+        return True
+    return _CAPITAL_AFTER.match(text[end : end + 30]) is not None
+
+
+NAME_START_SHARE = 2 / 3
+"""Share of a name's occurrences inside sentences that must follow one capitalised stop word for the label
+to show it ("New Zealand"): most of them, so that a stop word only some sentences put there stays out."""
+
+
+def _completed(form: str, starts: Counter) -> str:
+    """``form`` with the capitalised stop words (``starts``: what precedes each occurrence, "" for none)
+    that most of its occurrences follow: "New" + "Zealand"."""
+    leads = Counter({lead: n for lead, n in starts.items() if lead})
+    if not leads or not _capitalised(form):
+        return form
+    lead, count = max(leads.items(), key=lambda item: (item[1], item[0]))
+    return f"{lead} {form}" if count >= NAME_START_SHARE * sum(starts.values()) else form
+
+
+_ABBREVIATION = re.compile(r"(?:\b[A-Z][a-z]{0,2}|(?:[A-Za-z]\.)+[A-Za-z])\.$")
+"""A period that ends a title or an initialism ("Mr.", "St.", "U.S.") rather than a sentence."""
+
+
+def _opens_sentence(text: str, start: int) -> bool:
+    """True when the word at ``start`` opens a sentence (after a full stop, a colon, a line break,
+    or at the start), where a capital says nothing of how the word is written elsewhere."""
+    before = text[max(0, start - 64) : start].rstrip(" \t\"'“‘([")
+    if not before or before[-1] in "!?…:;\n":
+        return True
+    return before[-1] == "." and not _ABBREVIATION.search(before[-8:])
+
+
+MAX_NAME_START = 2
+"""Capitalised stop words a name may start with: "Three Gorges Dam", "The Who"; more is a title's words."""
+
+_WORDS_BEFORE = re.compile(rf"(?<![\w'’.,£$€-])((?:[A-Z][\w'’]* |\d+ ){{1,{MAX_NAME_START}}})$")
+
+
+def _name_start(text: str, start: int) -> str | None:
+    """The capitalised stop words or the number written right before ``start`` inside a sentence ("New"
+    before "Zealand", "Three" before "Gorges Dam", "50" before "Cent"), which the keyphrases leave out;
+    "" when there are none, and ``None`` when the first of them opens the sentence ("New Zealand won"
+    says nothing: every word opening a sentence is capitalised). Titles ("Mr") and words that join
+    ("And") start no name.
+    """
+    found = _WORDS_BEFORE.search(text[max(0, start - 40) : start])
+    if found is None:
+        return ""
+    lead: list[str] = []
+    for word in reversed(found.group(1).split()):  # nearest first, up to the first word that is not a stop word
+        lower = word.lower()
+        if word.isdigit():
+            lead.insert(0, word)
+            break  # a number opens a name ("24 Hour Party People"); a word before it is no part of it
+        if _counted_form(word)[0] or word.isupper() or lower in HONORIFICS or lower in CONNECTIVES:
+            break
+        lead.insert(0, word)
+    if not lead:
+        return ""
+    first = start - len(" ".join(lead)) - 1
+    return None if _opens_sentence(text, first) else " ".join(lead)
 
 
 def _capitalised(word: str) -> bool:
@@ -516,9 +617,7 @@ def _best_form(keyword: str, counts: Counter) -> str:
     capitalised = Counter({form: n for form, n in readable.items() if form != form.lower()})
     if capitalised:
         form, n = max(capitalised.items(), key=lambda item: (item[1], item[0]))
-        # "Militias" at a sentence start is still "militias"; "Kataib Hezbollah" stays capitalised.
-        only_first_letter = form[:1].isupper() and form[1:] == form[1:].lower() and " " not in form
-        if n > lower and not (only_first_letter and lower):
+        if n > lower:
             return form
     if lower:
         return keyword if keyword in readable else min(f for f in readable if f == f.lower())
@@ -568,9 +667,16 @@ def label_phrases(
     return chosen
 
 
-def led_by(head: Sequence[str], more: Iterable[str], limit: int | None = None) -> list[str]:
+def led_by(
+    head: Sequence[str],
+    more: Iterable[str],
+    limit: int | None = None,
+    alike: Callable[[str, str], bool] | None = None,
+) -> list[str]:
     """``head`` as it is, then the phrases of ``more`` that repeat neither it nor each other
-    (:func:`deduplicate_keywords`), up to ``limit`` in all: a theme's keywords, its label's phrases first."""
+    (:func:`deduplicate_keywords`, and ``alike``, when given: one word family,
+    :class:`explorer.word_families.WordFamilies`), up to ``limit`` in all: a theme's keywords, its
+    label's phrases first."""
     chosen = list(head)[:limit]
     stems = [_stems(keyword) for keyword in chosen]
     for keyword in more:
@@ -578,6 +684,8 @@ def led_by(head: Sequence[str], more: Iterable[str], limit: int | None = None) -
             break
         mine = _stems(keyword)
         if any(_overlaps(mine, other) for other in stems):
+            continue
+        if alike is not None and any(alike(keyword, other) for other in chosen):
             continue
         chosen.append(keyword)
         stems.append(mine)

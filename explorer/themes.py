@@ -69,6 +69,7 @@ from explorer.labels import (
 from explorer.projection import theme_map
 from explorer.theme_features import check_reduction, theme_features
 from explorer.theme_payload import REPRESENTATIVES
+from explorer.word_families import WordFamilies
 
 BLAS_THREADS = 1
 """BLAS threads during a fit. Its matrices are small (passages x a few hundred columns), so a second
@@ -251,7 +252,8 @@ class ThemeModel:
             node: int(node_counts[node][vocabulary.column_of[scored[0][0]]]) if scored else 0
             for node, scored in candidates.items()
         }
-        close, far, following = self._rerank(candidates, described, embeddings, node_rows, best_held)
+        families = WordFamilies(PhraseVectors(self.encode)) if self.encode is not None else None
+        close, far, following = self._rerank(candidates, described, embeddings, node_rows, best_held, families)
         keywords, labels_of, spelled = {}, {}, {}
         for node in candidates:
             sample = _texts_with(vocabulary, texts, node_rows[node], [*close[node], *far[node]])
@@ -259,7 +261,7 @@ class ThemeModel:
             forms = surface_forms(named, sample)
             # The label's phrases lead the keywords, in the label's order and spelling; the rest keep
             # company with them in the theme's passages.
-            listed = led_by(named, following[node])
+            listed = led_by(named, following[node], alike=families.alike if families is not None else None)
             listed = acronyms_once(listed, len(named), _texts_with(vocabulary, texts, node_rows[node], listed))
             ordered = with_companions(
                 listed,
@@ -291,6 +293,7 @@ class ThemeModel:
         embeddings: np.ndarray,
         rows: dict[int, np.ndarray],
         best_held: dict[int, int],
+        families: WordFamilies | None,
     ) -> tuple[dict[int, list[str]], dict[int, list[str]], dict[int, list[str]]]:
         """For each node: of its label ``candidates`` (c-TF-IDF order, or reranked by meaning when
         there is a model), the ones close enough to its meaning to label it, and the rest (used only
@@ -298,19 +301,22 @@ class ThemeModel:
         list: as many as the list holds ranked the same way, then the spares in c-TF-IDF order.
 
         Only the list's length is reranked: reranking the spares too put phrases close in meaning but
-        rare in the theme ahead of its common words (BBC News as short items, NPMI 0.148 -> 0.059)."""
+        rare in the theme ahead of its common words (BBC News as short items, NPMI 0.148 -> 0.059).
+        ``families`` (``None`` without a model) keeps one word of each word family in the label's
+        candidates; the keyword list drops the others later (:func:`explorer.labels.led_by`)."""
         close: dict[int, list[str]] = {}
         far: dict[int, list[str]] = {}
         following: dict[int, list[str]] = {}
-        if self.encode is None:
+        if families is None:
             for node, scored in candidates.items():
                 close[node] = [term for term, _ in scored][: self.top_n_keywords]
                 far[node] = []
                 following[node] = [term for term, _ in described[node]]
             return close, far, following
-        vectors = PhraseVectors(self.encode)
+        vectors = families.vectors
         listed = {node: scored[: self.top_n_keywords] for node, scored in described.items()}
         vectors.add([term for pool in (candidates, listed) for scored in pool.values() for term, _ in scored])
+        families.prepare([t for t, _ in [*candidates[node], *described[node]]] for node in candidates)
         unit = embeddings / np.maximum(np.linalg.norm(embeddings, axis=1, keepdims=True), 1e-12)
         total = unit.sum(axis=0, dtype=np.float64)
         for node, scored in candidates.items():
@@ -329,6 +335,9 @@ class ThemeModel:
                 for pool in (scored, listed[node])
             )
             defining = defining_phrase(scored, best_held[node], len(rows[node]))
+            # One word of a family ("Iraq, Iraqi") in the label: the better ranked, or the defining phrase.
+            unique = families.first_of_each([t for t, _ in label_pool], kept=[defining] if defining else [])
+            label_pool = [pair for pair in label_pool if pair[0] in unique]
             close[node], far[node] = label_candidates(label_pool[: self.top_n_keywords], defining)
             following[node] = [term for term, _ in [*keyword_pool, *spares]]
         return close, far, following

@@ -1,0 +1,69 @@
+"""Words of one family in a theme's label and keywords: "Turkey, Turkish, Turks", "China, Chinese".
+
+Stems make "militia" and "militias" one word (:func:`explorer.labels.deduplicate_keywords`), but not a
+country and its people or language, nor "music" and "musicians": BBC News themes were labelled "Iraq,
+Iraqi, Ambani family", "China, Chinese, Hong Kong" and "music, podcasting, musicians". Spelling alone
+cannot tell those from "part" and "party" or "state" and "statement", which start as alike; the model
+can. Two single words are one family when they start with the same :data:`FAMILY_PREFIX` letters *and*
+their embeddings' cosine is at least :data:`FAMILY_MIN_COSINE` (all-MiniLM-L6-v2, measured as words
+alone): Iraq/Iraqi 0.91, Scotland/Scottish 0.83, Turkey/Turkish 0.75, music/musicians 0.74,
+China/Chinese 0.68; against state/statement 0.32, part/party 0.40, hand/handset 0.44, share/shareholder
+0.47, games/gamers 0.56 and world/worldwide 0.65, just under. Two pairs a reader would keep pass:
+hand/handle 0.67 and gold/golden 0.68; the price is one keyword that gives way to the next.
+The better-ranked word of a family stands for it.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+
+from explorer.keyphrase_rerank import PhraseVectors
+
+FAMILY_PREFIX = 4
+"""Letters two words must start with alike ("Turk" of "Turkey" and "Turkish"): "Iran" and "Iraq" share three."""
+
+FAMILY_MIN_COSINE = 0.65
+"""Cosine of the two words' embeddings from which they are one family (see the module's measures)."""
+
+
+def _may_pair(first: str, second: str) -> bool:
+    """Two different single words that start alike: the pairs worth asking the model about."""
+    if " " in first or " " in second:
+        return False
+    a, b = first.lower(), second.lower()
+    return a != b and len(os.path.commonprefix([a, b])) >= FAMILY_PREFIX
+
+
+class WordFamilies:
+    """Which single words of a fit's keyword lists are one family, asked of the model once per pair."""
+
+    def __init__(self, vectors: PhraseVectors) -> None:
+        self.vectors = vectors
+        """The fit's phrase embeddings, shared with the reranking that needs them too."""
+
+    def prepare(self, lists: Iterable[Sequence[str]]) -> None:
+        """Embed, in one batch, every word of ``lists`` that starts like another word of the same list."""
+        words: set[str] = set()
+        for terms in lists:
+            singles = sorted({term for term in terms if " " not in term})
+            for i, first in enumerate(singles):
+                for second in singles[i + 1 :]:
+                    if _may_pair(first, second):
+                        words.update((first, second))
+        self.vectors.add(sorted(words))
+
+    def alike(self, first: str, second: str) -> bool:
+        """True when ``first`` and ``second`` are one word family (start alike and mean alike)."""
+        if not _may_pair(first, second):
+            return False
+        vectors = self.vectors([first, second])
+        return float(vectors[0] @ vectors[1]) >= FAMILY_MIN_COSINE
+
+    def first_of_each(self, terms: Sequence[str], kept: Sequence[str] = ()) -> list[str]:
+        """``terms`` in order without a word of the family of one before it, or of one of ``kept``."""
+        chosen: list[str] = []
+        for term in terms:
+            if not any(self.alike(term, other) for other in (*kept, *chosen)):
+                chosen.append(term)
+        return chosen
