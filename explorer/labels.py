@@ -517,13 +517,15 @@ def _first_letter_only(form: str) -> bool:
     return " " not in form and form[:1].isupper() and form[1:] == form[1:].lower()
 
 
-_CAPITAL_BEFORE = re.compile(r"(?<![\w'’.-])([A-Z][\w'’-]*)[ \t]+$")
-_CAPITAL_AFTER = re.compile(r"^[ \t]+(?:(?:of|de|du|la|van|von|the)[ \t]+)*[A-Z0-9]")
+_NAME_JOINS = r"(?:of|to|for|the|de|du|la|van|von)"
+_CAPITAL_BEFORE = re.compile(rf"(?<![\w'’.-])([A-Z][\w'’-]*)[ \t]+(?:{_NAME_JOINS}[ \t]+)?$")
+_CAPITAL_AFTER = re.compile(rf"^[ \t]+(?:{_NAME_JOINS}[ \t]+)*[A-Z0-9]")
 
 
 def _within_a_name(text: str, start: int, end: int) -> bool:
     """True when the word at ``start:end`` is written beside another capitalised word or a number, other
-    than a title ("World Bank", "Bank of England", "Channel 4", "Gordon Brown"; not "Mr Brown")."""
+    than a title, or joined to one by "of", "to" or the like ("World Bank", "Bank of England", "Channel
+    4", "Gordon Brown", the headline "Is Iraq About to Fall to Iran?"; not "Mr Brown")."""
     before = _CAPITAL_BEFORE.search(text[max(0, start - 30) : start])
     if before is not None and before.group(1).lower().rstrip(".") not in HONORIFICS:
         return True

@@ -127,6 +127,9 @@ def test_a_name_is_capitalised_by_how_sentences_write_it_inside_not_at_their_sta
     assert forms == {"brown": "Brown", "federal": "federal", "bank": "bank", "militias": "militias"}
     # A word only ever written inside a name keeps its capital.
     assert surface_forms(["reserve"], texts) == {"reserve": "Reserve"}
+    # A title-case headline quoted inside a sentence is a name too (the seed corpus showed "Fall").
+    headline = ["A column titled “Is Iraq About to Fall to Iran?” ran.", "He said Iraq would fall to Iran."]
+    assert surface_forms(["fall"], headline) == {"fall": "fall"}
 
 
 def test_a_name_gets_back_the_capitalised_stop_word_it_starts_with():
