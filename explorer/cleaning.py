@@ -66,6 +66,9 @@ _FURNITURE_PATTERNS = [
         r"^\[?\s*(photo|image|picture|video|graphic)s?(\s*credit)?\s*:.*$",
         r"^(photo|image|picture)\s+(credit|by)\b",
         r"^(credit|copyright|©)\s*:?",
+        # A reader poll ("VOTE Was he right to leave? Yes No Results are indicative and may not reflect
+        # public opinion", BBC News).
+        r"\bresults are indicative and may not reflect public opinion\b",
     )
 ]
 
@@ -170,8 +173,22 @@ def is_furniture(line: str) -> bool:
         return True
     if any(p.search(stripped) for p in _FURNITURE_PATTERNS):
         return True
-    # Photo credits are short, name an agency and are not sentences.
-    return len(words) <= 8 and bool(_AGENCY.search(stripped)) and not re.search(r"[.!?]$", stripped)
+    return _is_credit(stripped, words)
+
+
+_CREDIT_JOINS = frozenset({"via", "for", "and", "by", "from", "photo", "photos", "image", "images", "file", "pool"})
+"""Lower-case words a photo credit may hold besides names: "John Smith for Reuters", "file photo via AFP"."""
+
+
+def _is_credit(line: str, words: list[str]) -> bool:
+    """A photo credit: short, naming an agency, no sentence, and nothing but names besides the agency
+    and :data:`_CREDIT_JOINS` ("HAIDAR HAMDANI/AFP/Getty Images", "Reuters/John Smith"). A headline
+    that names an agency has lower-case words and stays: "Weak dollar hits Reuters" (BBC News) was
+    dropped as a credit, and the article lost its title."""
+    if len(words) > 8 or not _AGENCY.search(line) or re.search(r"[.!?]$", line):
+        return False
+    others = re.findall(r"[^\W\d_][\w'’-]*", _AGENCY.sub(" ", line))
+    return all(word[:1].isupper() or word.lower() in _CREDIT_JOINS for word in others)
 
 
 def normalized_words(text: str) -> str:

@@ -181,6 +181,15 @@ def _build_with_progress(explorer, path):
         bar.close()
     for warning in report.warnings:
         print(f"warning: {warning}", file=sys.stderr)
+    if report.removed_articles:
+        # Not an error (the index mirrors PATH), but building from another folder by mistake empties it.
+        one = len(report.removed_articles) == 1
+        print(
+            f"note: {counted(len(report.removed_articles), 'article')} indexed before {'is' if one else 'are'} "
+            f"not in {path}, so the index dropped {'it' if one else 'them'}; build from where "
+            f"{'it is' if one else 'they are'} to add {'it' if one else 'them'} back",
+            file=sys.stderr,
+        )
     return report
 
 

@@ -15,12 +15,18 @@ def test_page_furniture_is_recognised():
         "Source » jpostIn comments that should raise eyebrows",
         "HAIDAR HAMDANI/AFP/Getty Images",
         "[Photo: Top World News / YouTube]",
+        "Reuters/John Smith",
+        "John Smith for Reuters",
+        "file photo via AFP",
+        "VOTE   Was he right to leave the show?   Yes  No   Results are indicative and may not reflect public opinion",
     ]:
         assert is_furniture(line), line
     for line in [
         "Iran has played a key role in Iraq for years.",
         "Share prices rose sharply after the announcement of a deal.",
         "Reuters previously reported that Iran denies combat operations.",
+        "Weak dollar hits Reuters",  # a BBC News headline, no credit
+        "Reuters profits slide",
     ]:
         assert not is_furniture(line), line
 

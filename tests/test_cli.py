@@ -50,6 +50,13 @@ def test_build_ask_and_list_through_the_cli(tmp_path):
     text = run("ask", "Who trains the Iraqi army?", "--index", str(index)).stdout
     assert text.lstrip().startswith("1.")
 
+    # The index mirrors what it is built from: building from one file drops the other four, and says so.
+    one = sorted(CORPUS.glob("*.txt"))[0]
+    narrowed = run("build", str(one), "--index", str(index))
+    assert f"note: 4 articles indexed before are not in {one}, so the index dropped them" in narrowed.stderr
+    assert {p["article_id"] for p in json.loads(run("passages", "--index", str(index), "--json").stdout)} == {one.stem}
+    assert "note:" not in run("build", str(CORPUS), "--index", str(index)).stderr
+
 
 def test_batch_queries_print_one_json_line_each(seed_index_dir, tmp_path):
     queries = tmp_path / "queries.jsonl"

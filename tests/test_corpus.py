@@ -74,6 +74,19 @@ def test_every_format(tmp_path):
     assert by_id["c1"].text == "Text of, the csv row." and by_id["c1"].source == "Wire"
 
 
+def test_a_headline_that_names_a_news_agency_is_the_title_not_a_photo_credit(tmp_path):
+    """BBC News: "Weak dollar hits Reuters" was dropped as a photo credit, and the article was titled
+    after its file name; a real credit line under it still goes."""
+    (tmp_path / "business_0052.txt").write_text(
+        "Weak dollar hits Reuters\n\nReuters/John Smith\n\n"
+        "Revenues at media group Reuters slipped 11% during 2004, mainly due to the weakness of the dollar.\n"
+    )
+    article = read_corpus(tmp_path).articles[0]
+    assert article.title == "Weak dollar hits Reuters"
+    passages = split_article(article)
+    assert [p.text[:30] for p in passages] == ["Revenues at media group Reuter"]
+
+
 def test_a_headline_repeated_above_the_body_is_the_title_not_a_passage(tmp_path):
     """An HTML page's <h1> and a record that repeats its title on its first line: like a .txt file's
     first line, that line names the article and is not searched as (or glued to) its first passage."""
