@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from explorer.errors import ExplorerError
+from explorer.records import best_similarity, weak_matches
 from explorer.wording import counted
 
 EXIT_USER_ERROR = 2
@@ -264,6 +265,12 @@ def cmd_related(args: argparse.Namespace) -> None:
         print(textwrap.indent(textwrap.fill(source.text, 100), "     "))
         print()
     _print_hits(hits, args.json)
+    if weak_matches(hits):
+        print(
+            f"note: no paragraph of another article is close to this one (best {best_similarity(hits):.2f}); "
+            "these are weak matches",
+            file=sys.stderr,
+        )
 
 
 def cmd_passages(args: argparse.Namespace) -> None:

@@ -116,6 +116,19 @@ def answers_the_question(hits: list[Hit], threshold: float) -> bool:
     return hits[0].score > 0 if best is None else best >= threshold
 
 
+RELATED_MIN_SIMILARITY = 0.40
+"""Cosine of a paragraph to the closest paragraph of another article below which `related` calls its
+matches weak. In 40-article sets of BBC News, a nearest paragraph under 0.40 shares the paragraph's broad
+category about as seldom as not, and above 0.5 nine times in ten (bench/related_threshold.py)."""
+
+
+def weak_matches(related: list[Hit]) -> bool:
+    """Whether the paragraphs :meth:`~explorer.explorer.Explorer.related` found are all weak matches:
+    the closest is under :data:`RELATED_MIN_SIMILARITY` (none found is not weak: there is nothing to show)."""
+    best = best_similarity(related)
+    return best is not None and best < RELATED_MIN_SIMILARITY
+
+
 @dataclass(frozen=True)
 class Answer:
     """The hits for a question plus what the user should be told about them.

@@ -169,6 +169,18 @@ def test_passages_page_compares_a_passage_with_every_other_article(app):
     assert app.selectbox(key="pa_passage").value == follow[0].key.removeprefix("follow-")
 
 
+def test_passages_page_says_when_no_other_article_comes_close(outlier_index_dir, monkeypatch):
+    """The lost cat's nearest passages (bees, rockets) are shown, marked as weak matches; the bees' are not."""
+    monkeypatch.setenv("EXPLORER_INDEX", str(outlier_index_dir))
+    monkeypatch.setenv("EXPLORER_CORPUS", str(outlier_index_dir.parent / "corpus"))
+    cat = _fresh_session(AppTest.from_file(APP), "passages", passage="cat:000")
+    assert cat.selectbox(key="pa_passage").value == "cat:000"
+    assert any("weak matches" in info.value for info in cat.info)
+    bees = _fresh_session(AppTest.from_file(APP), "passages", passage="bees:000")
+    assert bees.selectbox(key="pa_passage").value == "bees:000"
+    assert not any("weak matches" in info.value for info in bees.info)
+
+
 def test_a_large_collection_shows_the_closest_articles_not_all_of_them(many_articles_index_dir, monkeypatch):
     """24 articles in two folders: the Passages page shows the 9 closest other articles (the sidebar
     offers more), a heatmap of the articles in the most overlapping pairs, and files by their folder;

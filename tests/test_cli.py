@@ -267,3 +267,13 @@ def test_a_questions_file_is_read_as_people_write_them(seed_index_dir, tmp_path)
     queries.write_text("\n")
     empty = run("ask", "--queries", str(queries), "--index", index, check=False)
     assert empty.returncode == 2 and "holds no queries" in empty.stderr
+
+
+def test_related_says_when_no_paragraph_of_another_article_is_close(outlier_index_dir):
+    """The lost cat has no kin among bees and rockets: `related` still lists the nearest, and says they are
+    weak matches (an outside check found off-topic padding at cosine 0.30 with no word of warning)."""
+    lost_cat = run("related", "cat:000", "--k", "2", "--index", str(outlier_index_dir), "--json")
+    hits = json.loads(lost_cat.stdout)
+    assert len(hits) == 2 and "note: no paragraph of another article is close to this one" in lost_cat.stderr
+    bees = run("related", "bees:000", "--k", "2", "--index", str(outlier_index_dir))
+    assert "hives:000" in bees.stdout and "note:" not in bees.stderr

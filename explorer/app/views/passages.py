@@ -7,7 +7,7 @@ import streamlit as st
 from explorer.app import charts, links, state
 from explorer.app.render import escape_markdown, passage_html, short
 from explorer.app.widgets import FOCUS_KEY, article_label, cached_related, passage_number, source_name
-from explorer.records import Hit, Passage
+from explorer.records import Hit, Passage, best_similarity, weak_matches
 
 HEATMAP_KEY = "pa_heatmap"
 
@@ -231,7 +231,14 @@ def render() -> None:
     else:
         if wanted < others:
             st.caption(f"The {wanted} articles, of {others:,} others, with the passages closest to this one.")
-        side_by_side(related_by_article(shared, chosen, per_article, wanted, len(passages)), articles)
+        related = related_by_article(shared, chosen, per_article, wanted, len(passages))
+        shown = [hit for hits in related.values() for hit in hits]
+        if weak_matches(shown):
+            st.info(
+                f"No passage of another article is close to this one (best {best_similarity(shown):.2f}): "
+                "these are weak matches."
+            )
+        side_by_side(related, articles)
     st.divider()
     overlap(shared, articles)
 
