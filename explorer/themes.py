@@ -315,8 +315,10 @@ class ThemeModel:
             return close, far, following
         vectors = families.vectors
         listed = {node: scored[: self.top_n_keywords] for node, scored in described.items()}
-        vectors.add([term for pool in (candidates, listed) for scored in pool.values() for term, _ in scored])
-        families.prepare([t for t, _ in [*candidates[node], *described[node]]] for node in candidates)
+        vectors.add(
+            [term for pool in (candidates, listed) for scored in pool.values() for term, _ in scored]
+            + families.words_to_compare([t for t, _ in [*candidates[node], *described[node]]] for node in candidates)
+        )
         unit = embeddings / np.maximum(np.linalg.norm(embeddings, axis=1, keepdims=True), 1e-12)
         total = unit.sum(axis=0, dtype=np.float64)
         for node, scored in candidates.items():

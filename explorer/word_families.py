@@ -15,7 +15,6 @@ The better-ranked word of a family stands for it.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable, Sequence
 
 from explorer.keyphrase_rerank import PhraseVectors
@@ -32,7 +31,7 @@ def _may_pair(first: str, second: str) -> bool:
     if " " in first or " " in second:
         return False
     a, b = first.lower(), second.lower()
-    return a != b and len(os.path.commonprefix([a, b])) >= FAMILY_PREFIX
+    return a != b and len(a) >= FAMILY_PREFIX and a[:FAMILY_PREFIX] == b[:FAMILY_PREFIX]
 
 
 class WordFamilies:
@@ -42,16 +41,20 @@ class WordFamilies:
         self.vectors = vectors
         """The fit's phrase embeddings, shared with the reranking that needs them too."""
 
-    def prepare(self, lists: Iterable[Sequence[str]]) -> None:
-        """Embed, in one batch, every word of ``lists`` that starts like another word of the same list."""
+    @staticmethod
+    def words_to_compare(lists: Iterable[Sequence[str]]) -> list[str]:
+        """Every word of ``lists`` that starts like another word of the same list: the ones :meth:`alike`
+        will ask the model about, to embed in the fit's one batch of phrases."""
         words: set[str] = set()
         for terms in lists:
-            singles = sorted({term for term in terms if " " not in term})
-            for i, first in enumerate(singles):
-                for second in singles[i + 1 :]:
-                    if _may_pair(first, second):
-                        words.update((first, second))
-        self.vectors.add(sorted(words))
+            starting: dict[str, set[str]] = {}
+            for term in terms:
+                if " " not in term and len(term) >= FAMILY_PREFIX:
+                    starting.setdefault(term[:FAMILY_PREFIX].lower(), set()).add(term)
+            for alike in starting.values():
+                if len({term.lower() for term in alike}) > 1:
+                    words.update(alike)
+        return sorted(words)
 
     def alike(self, first: str, second: str) -> bool:
         """True when ``first`` and ``second`` are one word family (start alike and mean alike)."""

@@ -23,8 +23,10 @@ def test_words_that_start_alike_are_one_family_only_where_the_model_says_they_me
     families = _families(
         {"turkey": same, "turkish": near, "state": same, "statement": far, "iran": same, "iraq": same}, asked
     )
-    families.prepare([["turkey", "turkish", "state", "statement", "iran", "iraq", "kataib hezbollah"]])
+    listed = ["turkey", "turkish", "state", "statement", "iran", "iraq", "kataib hezbollah"]
     # Only words sharing four first letters are asked about: "Iran" and "Iraq" share three.
+    assert families.words_to_compare([listed]) == ["state", "statement", "turkey", "turkish"]
+    families.vectors.add(families.words_to_compare([listed]))
     assert asked == [["state", "statement", "turkey", "turkish"]]
     assert families.alike("turkey", "turkish") and families.alike("turkish", "turkey")
     assert not families.alike("state", "statement")  # start alike, mean otherwise
@@ -38,7 +40,7 @@ def test_words_that_start_alike_are_one_family_only_where_the_model_says_they_me
 def test_the_real_model_joins_countries_and_their_adjectives_but_not_words_that_merely_start_alike(real_embedder):
     families = WordFamilies(PhraseVectors(real_embedder.encode))
     words = ["Iraq", "Iraqi", "Iran", "state", "statement", "music", "musicians", "part", "party", "China", "Chinese"]
-    families.prepare([words])
+    families.vectors.add(families.words_to_compare([words]))
     assert families.first_of_each(words) == ["Iraq", "Iran", "state", "statement", "music", "part", "party", "China"]
     vectors = families.vectors(["Scotland", "Scottish", "share", "shareholder"])
     assert float(vectors[0] @ vectors[1]) >= FAMILY_MIN_COSINE > float(vectors[2] @ vectors[3])
