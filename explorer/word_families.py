@@ -35,7 +35,8 @@ def _may_pair(first: str, second: str) -> bool:
 
 
 class WordFamilies:
-    """Which single words of a fit's keyword lists are one family, asked of the model once per pair."""
+    """Which single words of a fit's keyword lists are one family: each word embedded once per fit, in its
+    one batch of phrases (:meth:`words_to_compare`), and a pair compared by the cosine of the two."""
 
     def __init__(self, vectors: PhraseVectors) -> None:
         self.vectors = vectors
