@@ -10,7 +10,9 @@ alone): Iraq/Iraqi 0.91, Scotland/Scottish 0.83, Turkey/Turkish 0.75, music/musi
 China/Chinese 0.68; against state/statement 0.32, part/party 0.40, hand/handset 0.44, share/shareholder
 0.47, games/gamers 0.56 and world/worldwide 0.65, just under. Two pairs a reader would keep pass:
 hand/handle 0.67 and gold/golden 0.68; the price is one keyword that gives way to the next.
-The better-ranked word of a family stands for it.
+The better-ranked word of a family stands for it. A single word beside a phrase is compared with each
+word of the phrase: "searchers" goes after "search engine" (a 40-article BBC set read "search engine,
+searchers, Ask Jeeves").
 """
 
 from __future__ import annotations
@@ -34,6 +36,16 @@ def _may_pair(first: str, second: str) -> bool:
     return a != b and len(a) >= FAMILY_PREFIX and a[:FAMILY_PREFIX] == b[:FAMILY_PREFIX]
 
 
+def _word_pairs(first: str, second: str) -> list[tuple[str, str]]:
+    """The pairs of single words to compare for ``first`` and ``second``: the two words themselves, or a
+    single word against each word of the other, a phrase ("searchers" and "search" of "search engine")."""
+    if " " in first and " " in second:
+        return []
+    if " " in first:
+        first, second = second, first
+    return [(first, word) for word in second.split(" ") if _may_pair(first, word)]
+
+
 class WordFamilies:
     """Which single words of a fit's keyword lists are one family: each word embedded once per fit, in its
     one batch of phrases (:meth:`words_to_compare`), and a pair compared by the cosine of the two."""
@@ -50,8 +62,9 @@ class WordFamilies:
         for terms in lists:
             starting: dict[str, set[str]] = {}
             for term in terms:
-                if " " not in term and len(term) >= FAMILY_PREFIX:
-                    starting.setdefault(term[:FAMILY_PREFIX].lower(), set()).add(term)
+                for word in term.split(" "):
+                    if len(word) >= FAMILY_PREFIX:
+                        starting.setdefault(word[:FAMILY_PREFIX].lower(), set()).add(word)
             for alike in starting.values():
                 if len({term.lower() for term in alike}) > 1:
                     words.update(alike)
@@ -59,10 +72,11 @@ class WordFamilies:
 
     def alike(self, first: str, second: str) -> bool:
         """True when ``first`` and ``second`` are one word family (start alike and mean alike)."""
-        if not _may_pair(first, second):
-            return False
-        vectors = self.vectors([first, second])
-        return float(vectors[0] @ vectors[1]) >= FAMILY_MIN_COSINE
+        for a, b in _word_pairs(first, second):
+            vectors = self.vectors([a, b])
+            if float(vectors[0] @ vectors[1]) >= FAMILY_MIN_COSINE:
+                return True
+        return False
 
     def first_of_each(self, terms: Sequence[str], kept: Sequence[str] = ()) -> list[str]:
         """``terms`` in order without a word of the family of one before it, or of one of ``kept``."""

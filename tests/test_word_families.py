@@ -37,6 +37,15 @@ def test_words_that_start_alike_are_one_family_only_where_the_model_says_they_me
     assert families.first_of_each(["turkey", "state"], kept=["turkish"]) == ["state"]
 
 
+def test_a_word_is_compared_with_each_word_of_a_phrase_but_two_phrases_are_not():
+    near, same = np.array([1.0, 0.2, 0.0]), np.array([1.0, 0.0, 0.0])
+    families = _families({"search": same, "searchers": near, "engine": np.array([0.0, 0.0, 1.0])})
+    assert families.words_to_compare([["search engine", "searchers", "ask jeeves"]]) == ["search", "searchers"]
+    assert families.alike("searchers", "search engine") and families.alike("search engine", "searchers")
+    assert not families.alike("search engine", "searchers online")  # phrases keep the lexical rules
+    assert families.first_of_each(["search engine", "ask jeeves", "searchers"]) == ["search engine", "ask jeeves"]
+
+
 def test_the_real_model_joins_countries_and_their_adjectives_but_not_words_that_merely_start_alike(real_embedder):
     families = WordFamilies(PhraseVectors(real_embedder.encode))
     words = ["Iraq", "Iraqi", "Iran", "state", "statement", "music", "musicians", "part", "party", "China", "Chinese"]
