@@ -19,12 +19,15 @@ import sys
 import warnings
 from pathlib import Path
 
+import numpy as np
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from themes_bench import encode_keyphrases  # noqa: E402
 from themes_data import Collection, bbc_passages  # noqa: E402
 
+from explorer.search import rows_by_article  # noqa: E402
 from explorer.themes import ThemeModel  # noqa: E402
 
 SUBSET_SEED = 7
@@ -49,12 +52,10 @@ def main() -> None:
     args = parser.parse_args()
     warnings.filterwarnings("ignore")
     data = bbc_passages()
-    rows_of: dict[str, list[int]] = {}
-    for row, article in enumerate(data.article_ids):
-        rows_of.setdefault(article, []).append(row)
+    rows_of = rows_by_article(np.asarray(data.article_ids))
     report: dict[str, list[dict]] = {}
     for name, articles in subsets(data):
-        rows = [row for article in sorted(articles) for row in rows_of[article]]
+        rows = np.concatenate([rows_of[article] for article in sorted(articles)])
         model = ThemeModel(random_state=0, encode=encode_keyphrases).fit(
             data.vectors[rows], [data.texts[i] for i in rows], [data.article_ids[i] for i in rows]
         )

@@ -26,6 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.common import bench_parser, publish  # noqa: E402
 from bench.themes_data import bbc_passages  # noqa: E402
 from explorer.records import RELATED_MIN_SIMILARITY  # noqa: E402
+from explorer.search import rows_by_article  # noqa: E402
 
 COMMAND = ".venv/bin/python bench/related_threshold.py"
 BINS = (0.0, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6, 0.7, 1.01)
@@ -48,14 +49,12 @@ def main() -> None:
     vectors = data.vectors / np.linalg.norm(data.vectors, axis=1, keepdims=True)
     article_ids = np.array(data.article_ids)
     labels = np.array(data.labels)
-    rows_of: dict[str, list[int]] = {}
-    for row, article in enumerate(data.article_ids):
-        rows_of.setdefault(article, []).append(row)
+    rows_of = rows_by_article(article_ids)
     rng = random.Random(0)
     cosines, same = [], []
     for _ in range(args.subsets):
         chosen = rng.sample(sorted(rows_of), args.articles)
-        rows = np.array([row for article in chosen for row in rows_of[article]])
+        rows = np.concatenate([rows_of[article] for article in chosen])
         best, nearest = nearest_elsewhere(vectors[rows], article_ids[rows])
         cosines.append(best)
         same.append(labels[rows] == labels[rows][nearest])
