@@ -65,7 +65,9 @@ _FURNITURE_PATTERNS = [
         r"^source\s*(»|>>|›)",
         r"^\[?\s*(photo|image|picture|video|graphic)s?(\s*credit)?\s*:.*$",
         r"^(photo|image|picture)\s+(credit|by)\b",
-        r"^(credit|copyright|©)\s*:?",
+        # "Credit: John Smith", "Copyright: AP", "© Reuters", "Copyright 2023 Reuters"; not "Creditors of
+        # South Korea's top credit card firm...", the lead of a BBC News story, nor "Credit Suisse said...".
+        r"^(credit|copyright)\s*:|^©|^copyright\s+(©|\(c\)|\d{4}\b)",
         # A reader poll ("VOTE Was he right to leave? Yes No Results are indicative and may not reflect
         # public opinion", BBC News).
         r"\bresults are indicative and may not reflect public opinion\b",
@@ -232,7 +234,11 @@ def mark_repeats(text: str, blocks: list[Block], title: str = "") -> list[Block]
             reason = "pull quote"
         elif previous_was_quote and len(norm.split()) <= 8 and not re.search(r"[.!?:]$", raw):
             reason = "pull quote attribution"
-        previous_was_quote = reason in ("pull quote", "repeat")
+        # A short repeated line ("Winners meet in final match" between fixtures) is a list's refrain, not
+        # a pull quote, and the line after it is no attribution.
+        previous_was_quote = reason == "pull quote" or (
+            reason == "repeat" and len(norm.split()) >= MIN_PULL_QUOTE_WORDS
+        )
         if not reason:
             seen.add(norm)
         result.append(Block(block.start, block.end, kept=not reason, reason=reason))
@@ -242,12 +248,17 @@ def mark_repeats(text: str, blocks: list[Block], title: str = "") -> list[Block]
 MAX_PULL_QUOTE_WORDS = 80
 """Pull quotes are short; longer paragraphs are only checked for verbatim repeats."""
 
+MIN_PULL_QUOTE_WORDS = 8
+"""Shorter lines are list items or captions ("Little Britain (BBC Three)" in a list of award nominees,
+which also stands inside a longer nominee line), never pull quotes: dropping them lost items of BBC
+News lists. An attribution line after a pull quote ("IRGC Commander Hossein Salami") still goes with it."""
+
 MAX_BLOCKS_FOR_PULL_QUOTES = 2000
 """Beyond this many paragraphs (a book, not an article) the quadratic pull-quote check is skipped."""
 
 
 def _is_pull_quote(norm: str, raw: str, index: int, norms: list[str]) -> bool:
-    if len(norms) > MAX_BLOCKS_FOR_PULL_QUOTES or len(norm.split()) > MAX_PULL_QUOTE_WORDS:
+    if len(norms) > MAX_BLOCKS_FOR_PULL_QUOTES or not MIN_PULL_QUOTE_WORDS <= len(norm.split()) <= MAX_PULL_QUOTE_WORDS:
         return False
     segments = _quote_segments(raw)
     if not segments:

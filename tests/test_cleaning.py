@@ -19,6 +19,10 @@ def test_page_furniture_is_recognised():
         "John Smith for Reuters",
         "file photo via AFP",
         "VOTE   Was he right to leave the show?   Yes  No   Results are indicative and may not reflect public opinion",
+        "Credit: John Smith",
+        "Copyright: AFP",
+        "Copyright 2023 Reuters",
+        "© AP",
     ]:
         assert is_furniture(line), line
     for line in [
@@ -27,6 +31,10 @@ def test_page_furniture_is_recognised():
         "Reuters previously reported that Iran denies combat operations.",
         "Weak dollar hits Reuters",  # a BBC News headline, no credit
         "Reuters profits slide",
+        # A BBC News lead paragraph, lost as a "credit" line until session 21.
+        "Creditors of South Korea's top credit card firm have said they will put the company into liquidation.",
+        "Credit Suisse said profits rose.",
+        "Copyright laws are changing fast in Europe.",
     ]:
         assert not is_furniture(line), line
 
@@ -38,6 +46,23 @@ def test_verbatim_repeated_paragraph_is_kept_once():
     assert list(result.values()) == ["repeat"]
     blocks = mark_repeats(text, paragraph_blocks(text))
     assert blocks[0].kept and not blocks[2].kept
+
+
+def test_short_list_lines_are_not_pull_quotes_or_attributions():
+    """Items of a list: one stands inside a longer item, a refrain repeats; each is kept (BBC News)."""
+    nominees = (
+        "Matt Lucas & David Walliams (Little Britain, BBC Three)\n\nNighty Night (Baby Cow Productions, BBC Three)\n\n"
+        "Little Britain (BBC Three)\n\nDoc Martin (Buffalo Productions, ITV1)\n"
+    )
+    fixtures = (
+        "Seychelles v South Africa\n\nWinners meet in final match\n\nNamibia v Botswana\n\n"
+        "Winners meet in final match\n\nLesotho v Malawi\n"
+    )
+    assert dropped(nominees) == {}
+    assert dropped(fixtures) == {"Winners meet in final match": "repeat"}
+    assert "Lesotho v Malawi" in [
+        fixtures[b.start : b.end] for b in mark_repeats(fixtures, paragraph_blocks(fixtures)) if b.kept
+    ]
 
 
 def test_pull_quote_with_ellipsis_and_attribution_is_dropped():
