@@ -142,7 +142,14 @@ def _is_boundary(text: str, cursor: int, mark: int, stop: int, end: int) -> bool
     if glued:
         # Only a lowercase word glued to a capital is a lost space ("Force.It");
         # "U.S" or "al-Abadi.The" style initials are not.
-        return bool(re.search(r"[a-z)\]”’\"]{2}[.!?…]+[\"'”’)\]]*$", candidate))
+        if not re.search(r"[a-z)\]”’\"]{2}[.!?…]+[\"'”’)\]]*$", candidate):
+            return False
+        # And only before a word that opens a sentence: not inside a name or code written with a full
+        # stop ("One.Tel, which...", "Bagle.AT", "Bungie.Org" in BBC News).
+        after = stop + next_word.end(1) if next_word else stop
+        return following in _SENTENCE_OPENERS or (
+            any(character.islower() for character in following) and (after >= end or text[after].isspace())
+        )
     if candidate.endswith(("!", "?", "…")) or re.search(r"[!?…][\"'”’)\]]+$", candidate):
         return True
     word = re.search(r"([A-Za-z][A-Za-z.\-]*)\.[\"'”’)\]]*$", candidate)

@@ -21,6 +21,20 @@ def test_glued_sentences_from_scraped_text_are_split():
     assert split_sentences(text) == ["the elite Quds Force.", "It is responsible for covert operations."]
 
 
+def test_names_and_codes_written_with_a_full_stop_are_not_glued_sentences():
+    """BBC News: a lost space is split ("Division.Those guys"), a name is not ("One.Tel", "Bagle.AT")."""
+    assert split_sentences("Its rivals include TalkTalk and One.Tel, which route calls via BT.") == [
+        "Its rivals include TalkTalk and One.Tel, which route calls via BT."
+    ]
+    assert len(split_sentences("Variants such as Bagle.AT and Bagle.BB spread fast.")) == 1
+    assert len(split_sentences("The fansite Halo.Bungie.Org, said it was pleased.")) == 1
+    assert split_sentences("He loved Joy Division.Those guys were great.") == [
+        "He loved Joy Division.",
+        "Those guys were great.",
+    ]
+    assert len(split_sentences("It was dangerous.Steve will be there.")) == 2
+
+
 def test_quoted_question_followed_by_lowercase_continues():
     text = "Our article titled “Is Iraq About to Fall to Iran?” relates how it happened."
     assert split_sentences(text) == [text]
