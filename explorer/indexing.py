@@ -136,7 +136,11 @@ class Indexer:
         corpus = read_corpus(source, self.index_dir)
         embedder = self.embedder
         with store.build_lock(self.index_dir):
-            previous = self._previous_index(embedder.model_id)
+            previous, unreadable = self._previous_index(embedder.model_id)
+            if unreadable:
+                corpus.warnings.append(
+                    f"the index in {self.index_dir} could not be read ({unreadable}); rebuilt in full"
+                )
             stage("cutting articles into passages", 0.02)
             passages, split_keys, _ = incremental.split_reusing(
                 corpus.articles,
@@ -251,14 +255,15 @@ class Indexer:
         stage("done", 1.0)
         return True
 
-    def _previous_index(self, model_id: str) -> store.StoredIndex | None:
-        """The index already on disk, if it is readable; a broken one is simply rebuilt."""
+    def _previous_index(self, model_id: str) -> tuple[store.StoredIndex | None, str]:
+        """The index already on disk, if it is readable, and why not, if it is not: a broken one is
+        rebuilt, and the reader is told, since every article then counts as added."""
         if not (self.index_dir / store.MANIFEST).exists():
-            return None
+            return None, ""
         try:
-            return store.load_index(self.index_dir)
-        except ExplorerError:
-            return None
+            return store.load_index(self.index_dir), ""
+        except ExplorerError as error:
+            return None, str(error).split(":")[0]
 
     def _vector_cache(self, previous: store.StoredIndex | None, model_id: str) -> dict[str, np.ndarray]:
         """Vectors of the previous build, keyed by model and passage text; from an index of an older

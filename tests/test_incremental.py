@@ -121,6 +121,19 @@ def test_damaged_old_vectors_are_not_reused(fake_explorer, small_corpus):
         handle.write(b"\xff" * 8)
     report = explorer.build()
     assert report.embedded == first.passages
+    assert any("could not be read" in w and "damaged" in w and "rebuilt in full" in w for w in report.warnings)
+
+
+def test_a_damaged_themes_file_is_rebuilt_and_the_reader_told_why(fake_explorer, small_corpus):
+    """An outside check saw "0 embedded, 6 reused; 3 added" and could not tell why every article was new."""
+    explorer = fake_explorer()
+    first = explorer.build()
+    generation = explorer.index_dir / store.read_manifest(explorer.index_dir)["generation"]
+    (generation / store.THEMES).write_text("{")
+    report = explorer.build()
+    assert report.embedded == 0 and report.reused == first.passages
+    assert [w for w in report.warnings if "could not be read" in w and "themes.json" in w]
+    assert explorer.build().warnings == []
 
 
 def test_an_index_kept_inside_the_corpus_is_never_read_as_articles(fake_explorer, small_corpus):
