@@ -22,6 +22,7 @@ from explorer import incremental, store, vector_index
 from explorer.corpus import read_corpus
 from explorer.embed import Embedder, same_model
 from explorer.errors import ExplorerError
+from explorer.language import language_warnings
 from explorer.lexical import LexicalIndex
 from explorer.records import Passage
 from explorer.settings import Settings
@@ -134,6 +135,8 @@ class Indexer:
         source = Path(path) if path is not None else Path(self.settings.corpus_path)
         stage("reading articles", 0.0)
         corpus = read_corpus(source, self.index_dir)
+        if not self.settings.model:  # the bundled all-MiniLM-L6-v2, an English model
+            corpus.warnings.extend(language_warnings(corpus.articles))
         embedder = self.embedder
         with store.build_lock(self.index_dir):
             previous, unreadable = self._previous_index(embedder.model_id)
