@@ -10,6 +10,9 @@ the words are among the few below, in French or Chinese text almost none are.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+
+from explorer.records import Article
 
 ENGLISH_FUNCTION_WORDS = frozenset(
     [
@@ -76,6 +79,7 @@ def english_share(text: str) -> tuple[float, int]:
 
 
 def looks_english(text: str) -> bool:
+    """True unless the text is long enough to tell and has too few English function words."""
     share, count = english_share(text)
     return count < MIN_WORDS or share >= MIN_SHARE
 
@@ -88,7 +92,7 @@ SHOWN = 3
 """Articles named in the warning; the rest are counted."""
 
 
-def language_warnings(articles) -> list[str]:
+def language_warnings(articles: Iterable[Article]) -> list[str]:
     """One warning naming the articles that do not look English (at most :data:`SHOWN` by name)."""
     foreign = [article for article in articles if not looks_english(article.text)]
     if not foreign:
