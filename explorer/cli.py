@@ -224,6 +224,14 @@ def _read_queries(path: Path) -> list[tuple[object, str]]:
             f"warning: {path}: {len(unnamed)} queries have no 'id'; their query_id is their line number",
             file=sys.stderr,
         )
+    counts = Counter(json.dumps(query_id) for query_id, _ in queries)
+    repeated = [query_id for query_id, count in counts.items() if count > 1]
+    if repeated:
+        print(
+            f"warning: {path}: {len(repeated)} query ids used more than once ({', '.join(repeated[:5])}); "
+            "their answers share a query_id, in the file's order",
+            file=sys.stderr,
+        )
     return queries
 
 

@@ -264,6 +264,11 @@ def test_a_questions_file_is_read_as_people_write_them(seed_index_dir, tmp_path)
     ]:
         bad = run("ask", *args, "--index", index, check=False)
         assert bad.returncode == 2 and bad.stderr.count("\n") == 1 and said in bad.stderr, bad.stderr
+    # The same id twice (an outside check's file): both answered, in order, with one warning.
+    queries.write_text('{"id": "q1", "text": "tanks"}\n{"id": "q1", "text": "militias"}\n{"id": 2, "text": "ISIS"}\n')
+    twice = run("ask", "--queries", str(queries), "--k", "1", "--index", index)
+    assert [json.loads(line)["query_id"] for line in twice.stdout.splitlines()] == ["q1", "q1", 2]
+    assert twice.stderr.count("\n") == 1 and "used more than once" in twice.stderr and '"q1"' in twice.stderr
     queries.write_text("\n")
     empty = run("ask", "--queries", str(queries), "--index", index, check=False)
     assert empty.returncode == 2 and "holds no queries" in empty.stderr
