@@ -357,9 +357,18 @@ def best_first(scores: np.ndarray, count: int) -> np.ndarray:
         return np.argsort(-scores, kind="stable")
     if count <= 0:
         return np.zeros(0, dtype=int)
-    threshold = np.partition(scores, len(scores) - count)[len(scores) - count]
-    chosen = np.flatnonzero(scores >= threshold)  # in index order, so the stable sort keeps ties that way
-    return chosen[np.argsort(-scores[chosen], kind="stable")][:count]
+    # Only the phrases a theme holds score above zero. The selection runs over those alone: on the
+    # whole vocabulary, mostly zeros, np.partition took ~20 ms a call (1 ms on distinct values), 0.8 s
+    # of a 4 s fit of BBC News.
+    chosen = np.flatnonzero(scores > 0)  # in index order, so the stable sort keeps ties that way
+    if len(chosen) > count:
+        held = scores[chosen]
+        chosen = chosen[held >= np.partition(held, len(held) - count)[len(held) - count]]
+    head = chosen[np.argsort(-scores[chosen], kind="stable")][:count]
+    if len(head) == count:
+        return head
+    rest = np.flatnonzero(scores <= 0)
+    return np.concatenate([head, rest[np.argsort(-scores[rest], kind="stable")][: count - len(head)]])
 
 
 def _promoted(candidates: list[int], terms: np.ndarray, counts: np.ndarray) -> list[int]:
