@@ -68,11 +68,17 @@ _FURNITURE_PATTERNS = [
         # "Credit: John Smith", "Copyright: AP", "© Reuters", "Copyright 2023 Reuters"; not "Creditors of
         # South Korea's top credit card firm...", the lead of a BBC News story, nor "Credit Suisse said...".
         r"^(credit|copyright)\s*:|^©|^copyright\s+(©|\(c\)|\d{4}\b)",
-        # A reader poll ("VOTE Was he right to leave? Yes No Results are indicative and may not reflect
-        # public opinion", BBC News).
-        r"\bresults are indicative and may not reflect public opinion\b",
     )
 ]
+
+MAX_FURNITURE_WORDS = 25
+"""Furniture is a short line: a paragraph that starts like one is text. A SciFact abstract opening
+"© Joanna Moncrieff 2013. All rights reserved. A challenging reappraisal of..." was dropped whole,
+and so would be a paragraph opening "Recommended doses of..." or "Sponsored by the council, ..."."""
+
+# A reader poll ("VOTE Was he right to leave? Yes No Results are indicative and may not reflect public
+# opinion", BBC News), however long its question.
+_POLL = re.compile(r"\bresults are indicative and may not reflect public opinion\b", re.IGNORECASE)
 
 # Photo credits such as "HAIDAR HAMDANI/AFP/Getty Images" or "Reuters/John Smith".
 _AGENCY = re.compile(r"(/|\b)(AFP|AP|Reuters|REUTERS|Getty Images|EPA|Shutterstock|Xinhua|ANADOLU|Anadolu)\b")
@@ -173,6 +179,10 @@ def is_furniture(line: str) -> bool:
     words = re.findall(r"[\w&\-]+", stripped.lower())
     if words and len(words) <= 8 and all(w in _WIDGET_WORDS for w in words):
         return True
+    if _POLL.search(stripped):
+        return True
+    if len(words) > MAX_FURNITURE_WORDS:
+        return False
     if any(p.search(stripped) for p in _FURNITURE_PATTERNS):
         return True
     return _is_credit(stripped, words)

@@ -35,6 +35,11 @@ def test_page_furniture_is_recognised():
         "Creditors of South Korea's top credit card firm have said they will put the company into liquidation.",
         "Credit Suisse said profits rose.",
         "Copyright laws are changing fast in Europe.",
+        # Paragraphs that open like furniture: a SciFact abstract was dropped whole until session 21.
+        "© Joanna Moncrieff 2013. All rights reserved. A challenging reappraisal of the history of antipsychotic "
+        "drugs, from their introduction in the 1950s to the present day, and of what they do to the brain.",
+        "Recommended doses of vitamin D have been raised twice in the past decade, and doctors now advise "
+        "older patients to take a supplement through the winter months as well.",
     ]:
         assert not is_furniture(line), line
 
