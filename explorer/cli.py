@@ -254,7 +254,8 @@ def cmd_ask(args: argparse.Namespace) -> None:
                 _print_json({"query_id": query_id, "hits": [], "relevant": False, "error": str(error)})
                 continue
             hits = [hit.to_dict() for hit in answer.hits]
-            _print_json({"query_id": query_id, "hits": hits, "relevant": answer.relevant})
+            record = {"query_id": query_id, "hits": hits, "relevant": answer.relevant}
+            _print_json(record | {"unmentioned": answer.unmentioned} if answer.unmentioned else record)
         return
     answer = explorer.query(args.question, **options)
     for notice in answer.notices:

@@ -22,6 +22,7 @@ from explorer import highlight, retrieval, search, store, vector_index
 from explorer.embed import Embedder, make_embedder
 from explorer.errors import ExplorerError
 from explorer.indexing import PLACE, REFIT, BuildReport, Indexer, StageCallback, check_model, fit_themes
+from explorer.lexical import names_in
 from explorer.records import Answer, Hit, Passage, Theme, answers_the_question
 from explorer.settings import Settings
 
@@ -273,7 +274,12 @@ class Explorer:
         similarity_of = {hit.passage.passage_id: hit.similarity for hit in candidates}
         hits = self._hits_with_highlights(state.index, cleaned, query_vector, ranked, similarity_of)
         relevant = answers_the_question(candidates, self.settings.relevance_threshold)
-        return Answer(cleaned, hits, relevant, notices)
+        unmentioned = state.index.lexical.unmentioned(names_in(cleaned))
+        if unmentioned:
+            notices.append(
+                f"no passage mentions {_quoted_list(unmentioned)}: these passages match the rest of the question"
+            )
+        return Answer(cleaned, hits, relevant, notices, unmentioned)
 
     def _clean_question(self, question: str) -> tuple[str, list[str]]:
         """Collapse whitespace and control characters; cut what the model cannot read."""
@@ -580,6 +586,12 @@ class Explorer:
             i, j = divmod(int(flat), len(rows_b))
             pairs.append((index.passages[rows_a[i]], index.passages[rows_b[j]], float(scores[i, j])))
         return pairs
+
+
+def _quoted_list(words: list[str]) -> str:
+    """'"a"', '"a" or "b"', '"a", "b" or "c"'."""
+    quoted = [f'"{word}"' for word in words]
+    return quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} or {quoted[-1]}"
 
 
 def _truncate_to_tokens(text: str, count_tokens, limit: int) -> str:

@@ -12,6 +12,7 @@ either way.
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from pathlib import Path
@@ -37,6 +38,41 @@ def fold_accents(text: str) -> str:
         return text
     plain = _COMBINING_ACCENTS.sub("", unicodedata.normalize("NFKD", text))
     return unicodedata.normalize("NFC", plain).translate(_LETTERS_WITHOUT_DECOMPOSITION)
+
+
+_QUESTION_WORD = re.compile(r"\w[\w'’-]*")
+
+MIN_PREFIX = 4
+"""A name of at least this many letters counts as mentioned when an indexed word starts with it ("Kurds",
+analysed "kurd", -> "Kurdish"); an indexed word of more letters than this, when it starts the name
+("Syrian" -> "Syria")."""
+
+
+def names_in(question: str) -> list[str]:
+    """The words of ``question`` that look like names, in order: capitalised but not opening a sentence
+    ("Havana"), in capitals ("ISIS"), or with a capital or a digit inside ("iPhone", "G8"). Words that
+    start with a digit are not names.
+
+    Why names only: a paraphrase rightly uses words the articles do not, but a name the collection never
+    mentions ("How much did the iPhone 15 cost?" over news that has no iPhone) means the passages shown
+    answer the rest of the question, and the reader should know. A question in title case or capitals
+    (no word of four letters or more in lower case) gives no such signal, so there only the words with a
+    capital or digit inside count.
+    """
+    matches = list(_QUESTION_WORD.finditer(question))
+    words = [match.group().rstrip("'’-") for match in matches]
+    opening = [question[: match.start()].rstrip()[-1:] in ("", ".", "?", "!", ":") for match in matches]
+    capitalised = [word[:1].isupper() for word in words]
+    shouting = not any(word.islower() for word in words if len(word) > 3)  # Title Case or CAPITALS
+    names = []
+    for word, opens, capital in zip(words, opening, capitalised):
+        if word[:1].isdigit():  # a year, a count, "400mg": the collection may write it another way
+            continue
+        mixed = any(c.isdigit() for c in word[1:]) or (not word.isupper() and any(c.isupper() for c in word[1:]))
+        acronym = word.isupper() and len(word) > 1
+        if mixed or (not shouting and (acronym or (capital and not opens))):
+            names.append(word)
+    return list(dict.fromkeys(names))
 
 
 def _stemmer():
@@ -98,6 +134,30 @@ class LexicalIndex:
             # An index built before accents were folded holds "erdoğan": the question's own spelling finds it.
             tokens |= set(tokenize([question], self._stemmer, fold=False)[0])
         return sorted(t for t in tokens if t in vocabulary)
+
+    def unmentioned(self, names: list[str]) -> list[str]:
+        """The ``names`` that no passage mentions, even as the start of a longer word or with a longer
+        word's start (stop words such as "The" are never unmentioned)."""
+        return [name for name in names if not self._mentioned(name)]
+
+    def _mentioned(self, name: str) -> bool:
+        analyses = [tokenize([name], self._stemmer)[0], tokenize([name], None)[0]]
+        return any(all(self._mentions(token) for token in tokens) for tokens in analyses)
+
+    def _mentions(self, token: str) -> bool:
+        if token in self._retriever.vocab_dict:
+            return True
+        words = self._sorted_vocabulary()
+        if len(token) >= MIN_PREFIX:
+            at = bisect.bisect_left(words, token)
+            if at < len(words) and words[at].startswith(token):
+                return True
+        return any(token[:end] in self._retriever.vocab_dict for end in range(MIN_PREFIX + 1, len(token)))
+
+    def _sorted_vocabulary(self) -> list[str]:
+        if getattr(self, "_vocabulary_sorted", None) is None:
+            self._vocabulary_sorted = sorted(self._retriever.vocab_dict)
+        return self._vocabulary_sorted
 
     def scores(self, question: str) -> np.ndarray:
         """BM25 score of every passage for the question (0 where no word matches)."""

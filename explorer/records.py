@@ -138,13 +138,15 @@ class Answer:
     ``relevant`` is False when even the best passage is below the calibrated
     similarity threshold: the front ends then say that nothing relevant was
     found instead of presenting weak matches as answers. ``notices`` are
-    one-line remarks such as "the question was truncated".
+    one-line remarks such as "the question was truncated". ``unmentioned``:
+    the names in the question that no passage of the collection mentions.
     """
 
     question: str
     hits: list[Hit]
     relevant: bool = True
     notices: list[str] = field(default_factory=list)
+    unmentioned: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

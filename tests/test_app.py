@@ -148,6 +148,13 @@ def test_ask_says_when_nothing_is_relevant(app):
     assert any("weak matches" in e.label for e in app.expander)
 
 
+def test_ask_names_what_no_article_mentions(app):
+    app.text_input(key="question").input("Did the Houthis in Yemen fire on U.S. forces?").run()
+    assert not app.exception, app.exception
+    assert any('No passage mentions "Houthis" or "Yemen"' in info.value for info in app.info)
+    assert any(b.key and b.key.startswith("related-ask-") for b in app.button)  # the passages are still shown
+
+
 def test_ask_related_action_opens_the_passage_across_articles(app):
     app.text_input(key="question").input(QUESTION).run()
     related = [b for b in app.button if b.key and b.key.startswith("related-ask-")]

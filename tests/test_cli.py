@@ -70,6 +70,17 @@ def test_batch_queries_print_one_json_line_each(seed_index_dir, tmp_path):
     lines = [json.loads(line) for line in result.stdout.splitlines()]
     assert [line["query_id"] for line in lines] == ["q1", 7]
     assert all(len(line["hits"]) == 2 for line in lines)
+    assert "unmentioned" not in lines[0]
+
+
+def test_a_name_no_article_mentions_is_reported(seed_index_dir, tmp_path):
+    question = "Did Hezbollah and the Houthis in Yemen back Baghdad?"
+    single = run("ask", question, "--k", "1", "--index", str(seed_index_dir))
+    assert 'note: no passage mentions "Houthis" or "Yemen"' in single.stderr and "1." in single.stdout
+    queries = tmp_path / "queries.jsonl"
+    queries.write_text(json.dumps({"id": "y", "text": question}) + "\n")
+    batch = json.loads(run("ask", "--queries", str(queries), "--k", "1", "--index", str(seed_index_dir)).stdout)
+    assert batch["unmentioned"] == ["Houthis", "Yemen"] and len(batch["hits"]) == 1
 
 
 @pytest.mark.parametrize(

@@ -171,6 +171,15 @@ def test_long_questions_are_truncated_with_a_notice(fake_explorer, small_corpus)
     assert len(answer.question.split()) == 254
 
 
+def test_names_the_collection_never_mentions_get_a_notice(fake_explorer, small_corpus):
+    explorer = fake_explorer()
+    explorer.build(small_corpus)
+    answer = explorer.query("Do Bees from Havana or SpaceX land on Earth?")
+    assert answer.unmentioned == ["Havana", "SpaceX"] and answer.hits
+    assert any('no passage mentions "Havana" or "SpaceX"' in notice for notice in answer.notices)
+    assert explorer.query("When do Bees land rockets on Earth?").unmentioned == []
+
+
 def test_control_characters_and_unicode_in_questions(fake_explorer, small_corpus):
     explorer = fake_explorer()
     explorer.build(small_corpus)

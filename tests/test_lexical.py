@@ -1,4 +1,4 @@
-from explorer.lexical import LexicalIndex
+from explorer.lexical import LexicalIndex, names_in
 
 
 def test_exact_rare_names_score_and_stop_words_do_not():
@@ -55,3 +55,25 @@ def test_an_index_built_before_folding_still_finds_the_accented_spelling(tmp_pat
     old.save(tmp_path / "bm25")
     loaded = LexicalIndex.load(tmp_path / "bm25", 2)
     assert loaded.scores("Erdoğan")[0] > 0
+
+
+def test_names_in_a_question():
+    assert names_in("Did Iran and the IRGC move tanks to Khanaqin in 2014?") == ["Iran", "IRGC", "Khanaqin"]
+    assert names_in("How much did the iPhone 15 cost? Ask Havana, then Havana again.") == ["iPhone", "Havana"]
+    assert names_in("G8 leaders met about 400mg of COVID-19 vaccine") == ["G8", "COVID-19"]
+    assert names_in("Tehran backs whom?") == []  # the first word is capitalised anyway
+    assert names_in("WHO FUNDS THE MILITIAS IN IRAQ") == []  # shouting names nothing
+    assert names_in("Who Funds the iPhone Militias in Iraq") == ["iPhone"]
+    assert names_in("Did Hezbollah and the Houthis in Yemen back Baghdad?") == [
+        "Hezbollah",
+        "Houthis",
+        "Yemen",
+        "Baghdad",
+    ]
+
+
+def test_unmentioned_names_allow_other_word_forms():
+    index = LexicalIndex.build(["Kurdish fighters held Jalawla.", "Syria and Iraq share a border."])
+    assert index.unmentioned(["Kurds", "Syrian", "Jalawla", "The", "Havana", "iPhone"]) == ["Havana", "iPhone"]
+    assert index.unmentioned(["Syr"]) == ["Syr"]  # too short to count "Syria" as its longer form
+    assert index.unmentioned([]) == []
