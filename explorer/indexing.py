@@ -139,7 +139,7 @@ class Indexer:
             corpus.warnings.extend(language_warnings(corpus.articles))
         embedder = self.embedder
         with store.build_lock(self.index_dir):
-            previous, unreadable = self._previous_index(embedder.model_id)
+            previous, unreadable = self._previous_index()
             if unreadable:
                 corpus.warnings.append(
                     f"the index in {self.index_dir} could not be read ({unreadable}); rebuilt in full"
@@ -258,7 +258,7 @@ class Indexer:
         stage("done", 1.0)
         return True
 
-    def _previous_index(self, model_id: str) -> tuple[store.StoredIndex | None, str]:
+    def _previous_index(self) -> tuple[store.StoredIndex | None, str]:
         """The index already on disk, if it is readable, and why not, if it is not: a broken one is
         rebuilt, and the reader is told, since every article then counts as added."""
         if not (self.index_dir / store.MANIFEST).exists():

@@ -6,7 +6,7 @@ import json
 import re
 
 from explorer.app import exports
-from explorer.records import Hit, Passage, Theme
+from explorer.records import Answer, Hit, Passage, Theme
 
 TEXT = '=HYPERLINK("http://evil.example","x") then "quoted", commas,\nand a new line <script>x</script> [l](u)'
 
@@ -28,17 +28,23 @@ def test_hits_csv_round_trips_and_defuses_formulas():
 
 
 def test_hits_json_matches_the_cli_contract():
-    payload = json.loads(exports.hits_json("q?", _hits(), relevant=False))
-    assert payload["question"] == "q?" and payload["relevant"] is False
+    payload = json.loads(exports.hits_json(Answer("q?", _hits(), relevant=False)))
+    assert payload["question"] == "q?" and payload["relevant"] is False and "unmentioned" not in payload
     assert payload["hits"][0] == _hits()[0].to_dict()
     assert payload["hits"][0]["text"] == TEXT
 
 
+def test_hits_json_names_what_no_passage_mentions():
+    payload = json.loads(exports.hits_json(Answer("Havana?", _hits(), unmentioned=["Havana"])))
+    assert payload["unmentioned"] == ["Havana"] and len(payload["hits"]) == 2
+
+
 def test_hits_markdown_has_no_live_html_or_links():
-    markdown = exports.hits_markdown("<img src=x>", _hits(), relevant=False)
+    markdown = exports.hits_markdown(Answer("<img src=x>", _hits(), relevant=False, unmentioned=["<Havana>"]))
     assert not re.search(r"(?<!\\)[<>]", markdown.replace("\n> ", "\n"))  # every < and > is escaped
     assert not re.search(r"(?<!\\)\]\(", markdown)  # no link syntax
     assert "\\<script\\>" in markdown and "Nothing relevant" in markdown
+    assert "No passage mentions: \\<Havana\\>." in markdown
     assert markdown.count("\n## ") == 2
 
 

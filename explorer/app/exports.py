@@ -13,7 +13,7 @@ import io
 import json
 import re
 
-from explorer.records import Hit, Passage, Theme
+from explorer.records import Answer, Hit, Passage, Theme
 from explorer.wording import counted
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -72,17 +72,24 @@ def passages_csv(passages: list[Passage], themes_of: dict[str, str] | None = Non
     )
 
 
-def hits_json(question: str, hits: list[Hit], relevant: bool = True) -> str:
-    """The same JSON the CLI prints for ``explorer ask --json``, with the question."""
-    payload = {"question": question, "relevant": relevant, "hits": [hit.to_dict() for hit in hits]}
+def hits_json(answer: Answer) -> str:
+    """The hits as the CLI prints them for ``explorer ask --json``, with the question, the relevance verdict
+    and the names no passage mentions (as in ``--queries`` output)."""
+    payload = {"question": answer.question, "relevant": answer.relevant}
+    if answer.unmentioned:
+        payload["unmentioned"] = answer.unmentioned
+    payload["hits"] = [hit.to_dict() for hit in answer.hits]
     return json.dumps(payload, ensure_ascii=False, indent=2)
 
 
-def hits_markdown(question: str, hits: list[Hit], relevant: bool = True) -> str:
-    lines = [f"# Passages for: {markdown_safe(question)}", ""]
-    if not relevant:
+def hits_markdown(answer: Answer) -> str:
+    lines = [f"# Passages for: {markdown_safe(answer.question)}", ""]
+    if not answer.relevant:
         lines += ["*Nothing relevant was found; these are the closest weak matches.*", ""]
-    for hit in hits:
+    if answer.unmentioned:
+        names = ", ".join(markdown_safe(name) for name in answer.unmentioned)
+        lines += [f"*No passage mentions: {names}.*", ""]
+    for hit in answer.hits:
         score = f"score {hit.score:.3f}"
         if hit.similarity is not None:
             score += f", similarity {hit.similarity:.3f}"

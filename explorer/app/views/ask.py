@@ -85,13 +85,13 @@ def downloads(answer: Answer, articles: dict[str, dict]) -> None:
             ("CSV", exports.hits_csv(answer.hits, sources), "passages.csv", "text/csv"),
             (
                 "JSON",
-                exports.hits_json(answer.question, answer.hits, answer.relevant),
+                exports.hits_json(answer),
                 "passages.json",
                 "application/json",
             ),
             (
                 "Markdown",
-                exports.hits_markdown(answer.question, answer.hits, answer.relevant),
+                exports.hits_markdown(answer),
                 "passages.md",
                 "text/markdown",
             ),
