@@ -1,10 +1,14 @@
 """Untrusted article text reaches the page only escaped, with highlights added after escaping."""
 
+import ast
 from html.parser import HTMLParser
 
 import pytest
 
+from explorer.app.launch import streamlit_command
 from explorer.app.render import escape_markdown, highlight_html, passage_html, short
+
+from .conftest import REPO
 
 HOSTILE = (
     '<script>window.__pwned = 1</script> <img src=x onerror="window.__pwned = 2"> '
@@ -105,3 +109,32 @@ def test_source_name_keeps_the_folders_an_id_needs():
     assert source_name(articles, "sport/001") == "sport/001.txt"
     assert source_name(articles, "r1") == "records.csv:3"
     assert source_name(articles, "unknown") == "unknown"
+
+
+def _bare_strings(tree: ast.AST) -> list[int]:
+    """Lines of string expressions that are not a module's, class's or function's docstring."""
+    lines = []
+    for node in ast.walk(tree):
+        body = getattr(node, "body", None)
+        if not isinstance(body, list):
+            continue
+        has_docstring = isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
+        for position, statement in enumerate(body):
+            constant = isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant)
+            if constant and isinstance(statement.value.value, str) and not (has_docstring and position == 0):
+                lines.append(statement.lineno)
+    return lines
+
+
+def test_page_scripts_hold_no_string_streamlit_magic_would_show():
+    """Streamlit "magic" writes a page script's bare strings onto the page: a constant's docstring in the
+    Ask page did show at the top of every visit. Magic is off (``.streamlit/config.toml``, ``explorer serve``),
+    and the page scripts hold no such string in case it is turned on."""
+    scripts = [*sorted((REPO / "explorer" / "app" / "views").glob("*.py")), REPO / "explorer" / "app" / "main.py"]
+    found = {
+        script.name: _bare_strings(ast.parse(script.read_text())) for script in scripts + [REPO / "streamlit_app.py"]
+    }
+    assert not any(found.values()), found
+    assert "magicEnabled = false" in (REPO / ".streamlit" / "config.toml").read_text()
+    command = streamlit_command()
+    assert command[command.index("--runner.magicEnabled") + 1] == "false"

@@ -26,7 +26,8 @@ CHROMIUM_ARGS = [
 def streamlit_command(
     address: str = "127.0.0.1", port: int = 8501, script: Path = APP_SCRIPT, preload: bool = True
 ) -> list[str]:
-    """``streamlit run`` headless on ``address:port``: no usage statistics, no file watcher, no deploy button.
+    """``streamlit run`` headless on ``address:port``: no usage statistics, no file watcher, no deploy button,
+    no "magic" (which shows any bare string of a page script, such as a constant's docstring, on the page).
 
     With ``preload`` (the default) it runs through :mod:`explorer.app.serve`,
     which loads the model and the index while the server starts; without, it is
@@ -48,6 +49,8 @@ def streamlit_command(
         "false",
         "--server.fileWatcherType",
         "none",
+        "--runner.magicEnabled",
+        "false",
         "--client.toolbarMode",
         "minimal",
     ]

@@ -20,9 +20,9 @@ MODES = {
     "lexical": "Exact words only (BM25)",
 }
 EXAMPLE = "Which armed groups does Tehran work through?"
+# Characters of the question repeated above the answer: a pasted paragraph of 2,000 pushed the results
+# below the fold. (Comments, not docstrings, in page scripts: see tests/test_app_render.py.)
 QUESTION_SHOWN = 160
-"""Characters of the question repeated above the answer: a pasted paragraph of 2,000 pushed the results
-below the fold."""
 
 
 def sidebar(articles: dict[str, dict]) -> dict:
