@@ -125,6 +125,9 @@ def test_keyword_mentions_count_passages_with_the_labeler_tokens():
     # Two-word keywords are adjacent words; "gen" must not match "General" or "Gene".
     texts.append("Iraq’s army and Iraq's police")
     assert charts.keyword_mentions(["commander", "Revolutionary Guards", "gen", "iraq’s"], texts) == [2, 1, 0, 1]
+    # A label shows "US" as the texts spell it; the labeler counts it as "u.s." (it was always 0%).
+    us_texts = ["Firms in the US grew.", "U.S. troops left.", "Tell us more."]
+    assert charts.keyword_mentions(["US", "U.S.", "US troops"], us_texts) == [2, 2, 1]
 
 
 def test_keyword_frame_skips_the_unassigned_group():

@@ -191,7 +191,10 @@ def _plain_phrases(text: str) -> list[str]:
 
 
 def _normal_phrase(phrase: str) -> str:
-    return " ".join(re.sub(r"'s$", "", word.replace("’", "'")).lower() for word in phrase.split())
+    """The phrase as the labeler counts it (``labels.normalise`` on each word: "US" is "u.s.")."""
+    from explorer import labels
+
+    return " ".join(labels.normalise(word) for word in phrase.split())
 
 
 def keyword_mentions(keywords: list[str], texts: list[str]) -> list[int]:
