@@ -215,7 +215,7 @@ def test_a_large_collection_shows_the_closest_articles_not_all_of_them(many_arti
     assert any(found and 2 <= int(found.group(1)) <= passages.HEATMAP_ARTICLES for found in heatmap)
     assert len(app.selectbox(key="pa_pair").options) == min(passages.PAIRS_OFFERED, 24 * 23 // 2)
     _page(app, "themes")
-    assert any("Of 24 articles, the 5 that carry the most themes" in c.value for c in app.caption)
+    assert any("Of 24 articles, 5: each theme's main article" in c.value for c in app.caption)
 
 
 def test_passages_page_lists_the_closest_pairs_of_two_articles(app):

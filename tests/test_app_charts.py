@@ -31,7 +31,7 @@ def test_theme_article_frame_lists_the_non_empty_cells_of_the_matrix():
     assert charts.theme_article_heatmap(frame, ["1. first", "unassigned"], ["A", "B"]).to_dict()
 
 
-def test_a_crowded_theme_chart_keeps_the_articles_that_carry_the_most_themes():
+def test_a_crowded_theme_chart_keeps_a_row_for_every_theme_then_the_articles_with_most_themes():
     counts = np.array(
         [
             [1, 0, 3, 1, 0],  # theme 0
@@ -44,9 +44,11 @@ def test_a_crowded_theme_chart_keeps_the_articles_that_carry_the_most_themes():
         theme_ids=[0, 1, 2, -1], labels=["a", "b", "c", "unassigned"], article_ids=list("vwxyz"), counts=counts
     )
     assert charts.articles_for_theme_chart(matrix, limit=5) == list("vwxyz")
-    # y carries 3 themes; v 2; then x (3 passages, 1 theme) before z (2 passages, 1 theme); w none.
-    assert charts.articles_for_theme_chart(matrix, limit=3) == ["v", "x", "y"]
-    assert charts.articles_for_theme_chart(matrix, limit=1) == ["y"]
+    # First each theme's main article (x for theme 0, z for 1, y for 2), so that no theme loses its row;
+    # then y carries 3 themes, v 2; w none.
+    assert charts.articles_for_theme_chart(matrix, limit=3) == ["x", "y", "z"]
+    assert charts.articles_for_theme_chart(matrix, limit=4) == ["v", "x", "y", "z"]
+    assert charts.articles_for_theme_chart(matrix, limit=1) == ["x"]  # the largest theme's
 
 
 def test_article_heatmap_leaves_the_diagonal_empty():
@@ -103,6 +105,23 @@ def test_map_selection_by_click_and_by_box():
     box = {charts.MAP_BRUSH: {"x": [2.5, 0.5], "y": [0.5, 2.5]}}  # corners in any order
     assert charts.selected_rows(box, frame) == [1, 2]
     assert charts.selected_rows({charts.MAP_POINT: [], charts.MAP_BRUSH: {}}, frame) == []
+
+
+def test_a_theme_keeps_its_colour_when_the_map_is_filtered():
+    names = ["1. first", "2. second", "3. third", "unassigned"]
+
+    def colours(shown: list[str]) -> dict[str, str]:
+        frame = pd.DataFrame(
+            {"row": range(len(shown)), "x": 0.0, "y": 0.0, "theme": shown, "article": "a", "passage_id": "p"}
+            | {"start": "s"}
+        )
+        scale = charts.passage_map(frame, names).to_dict()["encoding"]["color"]["scale"]
+        return dict(zip(scale["domain"], scale["range"]))
+
+    everything = colours(names)
+    assert len(set(everything.values())) == 4 and everything["unassigned"] == charts.UNASSIGNED_COLOUR
+    assert colours(["3. third", "unassigned"]) == {t: everything[t] for t in ("3. third", "unassigned")}
+    assert colours(["2. second"]) == {"2. second": everything["2. second"]}
 
 
 def test_map_frame_has_one_row_per_passage_with_its_theme():

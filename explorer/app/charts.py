@@ -135,22 +135,25 @@ def theme_article_frame(matrix, names: dict[int, str], titles: dict[str, str]) -
     return pd.DataFrame(rows, columns=["theme_id", "theme", "article_id", "article", "passages"])
 
 
-THEME_CHART_ARTICLES = 30
+THEME_CHART_ARTICLES = 60
 """Above this many articles, the theme x article chart shows the articles that carry the most themes:
 2,127 columns of BBC News are a grey smear of overlapping titles."""
 
 
 def articles_for_theme_chart(matrix, limit: int | None = None) -> list[str]:
-    """Every article of ``matrix`` (``Explorer.theme_article_matrix``) when they fit, else the ``limit``
-    (default :data:`THEME_CHART_ARTICLES`) that carry the most themes (then the most themed passages),
-    in the matrix's order."""
+    """Every article of ``matrix`` (``Explorer.theme_article_matrix``) when they fit, else up to ``limit``
+    (default :data:`THEME_CHART_ARTICLES`), in the matrix's order: first, for each theme, the article with
+    the most of its passages, so that every theme keeps its row (two themes of a 45-article set had none);
+    then those that carry the most themes (then the most themed passages)."""
     limit = THEME_CHART_ARTICLES if limit is None else limit
     if len(matrix.article_ids) <= limit:
         return list(matrix.article_ids)
     named = [row for row, theme_id in enumerate(matrix.theme_ids) if theme_id >= 0]
     counts = np.asarray(matrix.counts)[named]
     themes, passages = (counts > 0).sum(axis=0), counts.sum(axis=0)
-    kept = np.lexsort((np.arange(len(matrix.article_ids)), -passages, -themes))[:limit]
+    ranked = np.lexsort((np.arange(len(matrix.article_ids)), -passages, -themes))
+    anchors = [int(np.argmax(row)) for row in counts[np.argsort(-counts.sum(axis=1), kind="stable")] if row.any()]
+    kept = list(dict.fromkeys(anchors[:limit] + [int(column) for column in ranked]))[:limit]
     return [matrix.article_ids[column] for column in sorted(kept)]
 
 
@@ -314,10 +317,14 @@ def map_height(themes: int) -> int:
 
 def passage_map(frame: pd.DataFrame, theme_order: list[str]) -> alt.Chart:
     """Every passage as a point coloured by theme; click or drag a box to select."""
-    domain = [t for t in theme_order if t in set(frame["theme"])]
+    # Each theme keeps the colour of its place among all themes, whichever of them a filter shows
+    # (the colours moved when the map was filtered: "England" went from red to blue).
+    present = set(frame["theme"])
+    shown = [(place, t) for place, t in enumerate(t for t in theme_order if t != "unassigned") if t in present]
+    domain = [t for _, t in shown] + (["unassigned"] if "unassigned" in present else [])
     colours = alt.Scale(
         domain=domain,
-        range=[UNASSIGNED_COLOUR if t == "unassigned" else theme_colour(i) for i, t in enumerate(domain)],
+        range=[theme_colour(place) for place, _ in shown] + [UNASSIGNED_COLOUR] * ("unassigned" in present),
     )
     pick = alt.selection_point(name=MAP_POINT, fields=["row"], on="click", clear="dblclick")
     brush = alt.selection_interval(name=MAP_BRUSH, encodings=["x", "y"], clear="dblclick")

@@ -157,7 +157,10 @@ def show_overview(
     caption = "How many passages of each theme each article has."
     if len(shown) < len(matrix.article_ids):
         frame = frame[frame["article_id"].isin(shown)]
-        caption += f" Of {len(matrix.article_ids):,} articles, the {len(shown)} that carry the most themes."
+        caption += (
+            f" Of {len(matrix.article_ids):,} articles, {len(shown)}: each theme's main article, then those that"
+            " carry the most themes."
+        )
     st.caption(caption)
     article_order = sorted(set(frame["article"]), key=str.lower)
     st.altair_chart(charts.theme_article_heatmap(frame, order, article_order), width="stretch")
