@@ -11,6 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from explorer import store
+from explorer.settings import Settings
 
 from .conftest import CORPUS
 
@@ -64,6 +65,20 @@ def test_ask_shows_cards_with_highlights_and_downloads(app):
     assert any("Kataib Hezbollah" in card for card in cards)
     assert "**10 passages**" in _markdown(app) and "**1\\. " in _markdown(app)
     assert {d.proto.label for d in app.get("download_button")} == {"CSV", "JSON", "Markdown"}
+
+
+def test_ask_cards_say_which_results_are_weak_matches_and_what_the_numbers_mean(app):
+    # One passage speaks of Bible prophecy; the rest of a one-subject corpus is far from it.
+    app.text_input(key="question").input("Bible prophecy about the king of the south").run()
+    details = [c for c in app.caption if "similarity" in c.value]
+    assert len(details) == 10
+    similarities = [float(re.search(r"similarity (\d\.\d\d)", c.value).group(1)) for c in details]
+    threshold = Settings().relevance_threshold
+    assert [c.value.endswith("(weak match)") for c in details] == [s < threshold for s in similarities]
+    weak = sum(s < threshold for s in similarities)
+    assert 0 < weak < 10  # both kinds are checked
+    assert f"; {10 - weak} of them close in meaning, the others weak matches" in _markdown(app)
+    assert all("Passage id for the downloads" in c.proto.help for c in details)
 
 
 def test_ask_sidebar_sets_the_number_of_results_and_the_articles(app):

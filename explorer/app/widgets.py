@@ -53,14 +53,31 @@ def passage_number(passage: Passage) -> str:
     return str(int(tail) + 1) if tail.isdigit() else tail
 
 
+def card_help(passage_id: str, weak_below: float | None = None) -> str:
+    """What a card's numbers mean, and the passage id the exports and the CLI use (the card counts
+    passages from 1; the id from 0)."""
+    weak = f"; under {weak_below:.2f} it is a weak match" if weak_below is not None else ""
+    return (
+        "**Score** ranks the results: evidence from the question's words (BM25) and its meaning, combined. "
+        f"**Similarity** is the closeness in meaning alone, from 0 to 1{weak}. "
+        f"Passage id for the downloads and the command line: {escape_markdown(passage_id)}"
+    )
+
+
 def hit_card(
     hit: Hit,
     articles: dict[str, dict],
     key: str,
     related_action: bool = True,
     show_rank: bool = True,
+    weak_below: float | None = None,
 ) -> bool:
-    """One result as a bordered card; returns True when its "related" button was pressed."""
+    """One result as a bordered card; returns True when its "related" button was pressed.
+
+    ``weak_below``: the similarity under which the card says "weak match". The ranking mixes word and
+    meaning evidence, so a result list that answers the question can still hold passages far from it
+    (an outside check read ranks 3-10 at similarity 0.11-0.23 as answers, with nothing to say otherwise).
+    """
     passage = hit.passage
     with st.container(border=True):
         rank = f"{hit.rank}\\. " if show_rank else ""
@@ -78,8 +95,9 @@ def hit_card(
             f"score {hit.score:.3f}",
         ]
         if hit.similarity is not None:
-            details.append(f"similarity {hit.similarity:.2f}")
-        st.caption(" · ".join(details))
+            weak = weak_below is not None and hit.similarity < weak_below
+            details.append(f"similarity {hit.similarity:.2f}" + (" (weak match)" if weak else ""))
+        st.caption(" · ".join(details), help=card_help(passage.passage_id, weak_below))
         st.html(passage_html(passage.text, hit.highlight))
     return bool(pressed)
 

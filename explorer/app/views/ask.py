@@ -100,9 +100,9 @@ def downloads(answer: Answer, articles: dict[str, dict]) -> None:
     )
 
 
-def show_cards(answer: Answer, articles: dict[str, dict]) -> None:
+def show_cards(answer: Answer, articles: dict[str, dict], weak_below: float | None = None) -> None:
     for hit in answer.hits:
-        if hit_card(hit, articles, key=f"ask-{hit.passage.passage_id}"):
+        if hit_card(hit, articles, key=f"ask-{hit.passage.passage_id}", weak_below=weak_below):
             st.session_state[FOCUS_KEY] = hit.passage.passage_id
             st.switch_page(navigation.page("passages"))
 
@@ -150,12 +150,16 @@ def render() -> None:
             downloads(answer, articles)
             show_cards(answer, articles)
         return
+    threshold = shared.settings.relevance_threshold
+    close = sum(hit.similarity >= threshold for hit in answer.hits if hit.similarity is not None)
+    measured = sum(hit.similarity is not None for hit in answer.hits)
     st.markdown(
         f"**{counted(len(answer.hits), 'passage')}** from {counted(spread, 'article')} "
         f"for *{escape_markdown(short(answer.question, QUESTION_SHOWN))}*"
+        + (f"; {close} of them close in meaning, the others weak matches" if close < measured else "")
     )
     downloads(answer, articles)
-    show_cards(answer, articles)
+    show_cards(answer, articles, weak_below=threshold)
 
 
 if __name__ == "__main__":
