@@ -139,6 +139,12 @@ def test_a_refresh_or_a_shared_link_reopens_the_same_view(app):
     assert app.query_params["q"] == QUESTION
     again = _fresh_session(app, "ask", q=QUESTION)
     assert again.text_input(key="question").value == QUESTION and len(_html(again)) == 10
+    again.radio(key="ask_mode").set_value("lexical").run()
+    again.slider(key="ask_k").set_value(4).run()
+    assert (again.query_params["mode"], again.query_params["k"]) == ("lexical", "4")
+    shared = _fresh_session(again, "ask", q=QUESTION, mode="lexical", k="4")
+    assert shared.radio(key="ask_mode").value == "lexical" and len(_html(shared)) == 4
+    assert _fresh_session(again, "ask", q=QUESTION, mode="nonsense", k="500").radio(key="ask_mode").value == "hybrid"
 
     passage_id = "2014-iran-may-partially-invade-iraq:004"
     opened = _fresh_session(app, "passages", passage=passage_id)
@@ -154,6 +160,13 @@ def test_a_refresh_or_a_shared_link_reopens_the_same_view(app):
     # Junk in the address is ignored, not an error.
     junk = _fresh_session(app, "themes", theme="x", themes="999")
     assert junk.slider(key="theme_count").value != 999 and "theme" not in junk.query_params
+    assert not junk.warning
+    # A link to what is no longer there says so, instead of opening something else without a word.
+    gone = _fresh_session(app, "themes", theme="40")
+    assert any("theme 41 is not among these themes" in w.value for w in gone.warning)
+    removed = _fresh_session(app, "passages", passage="removed-article:003")
+    assert any(r"removed\-article\:003 is not in the collection" in w.value for w in removed.warning)
+    assert not opened.warning
 
 
 def test_ask_says_when_nothing_is_relevant(app):

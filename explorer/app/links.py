@@ -2,8 +2,9 @@
 
 Streamlit keeps widget values per browser session, so a refresh (or a link sent to a colleague) used to
 open every page on its defaults: the question gone, another passage picked. Each page now writes its
-main choice to the address (``/ask?q=...``, ``/passages?passage=...``, ``/themes?theme=...``) and reads
-it back when the session has no choice of its own yet.
+main choice to the address (``/ask?q=...&mode=lexical&k=4``, ``/passages?passage=...``,
+``/themes?theme=...``) and reads it back when the session has no choice of its own yet. A link to a passage
+or theme that is not there any more says so on the page.
 """
 
 from __future__ import annotations

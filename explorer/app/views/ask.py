@@ -25,7 +25,22 @@ EXAMPLE = "Which armed groups does Tehran work through?"
 QUESTION_SHOWN = 160
 
 
+def _mode(text: str) -> str:
+    if text not in MODES:
+        raise ValueError(text)
+    return text
+
+
+def _results(text: str) -> int:
+    if not 1 <= int(text) <= 50:
+        raise ValueError(text)
+    return int(text)
+
+
 def sidebar(articles: dict[str, dict]) -> dict:
+    # A shared link keeps the search mode and the number of results when they are not the defaults.
+    links.restore("ask_mode", "mode", _mode)
+    links.restore("ask_k", "k", _results)
     st.session_state.setdefault("ask_k", 10)  # a default beside a kept value makes Streamlit log a warning
     st.sidebar.slider("Results", 1, 50, key="ask_k")
     known = set(articles)
@@ -42,6 +57,8 @@ def sidebar(articles: dict[str, dict]) -> dict:
         st.radio("Match by", list(MODES), format_func=MODES.get, key="ask_mode")
         st.toggle("Best passage per article", key="ask_per_article")
         st.toggle("Diversify: skip near-duplicates", key="ask_diversify")
+    links.remember("mode", None if st.session_state["ask_mode"] == "hybrid" else st.session_state["ask_mode"])
+    links.remember("k", None if st.session_state["ask_k"] == 10 else st.session_state["ask_k"])
     return {
         "k": st.session_state["ask_k"],
         "articles": st.session_state["ask_articles"],

@@ -47,13 +47,20 @@ def _scroll_to_top_after_a_follow() -> None:
 
 
 def _apply_focus(by_article: dict[str, list[Passage]]) -> None:
-    """Open the passage another page (or a "Follow" button) asked for, before the pickers are drawn."""
+    """Open the passage another page (or a "Follow" button) asked for, before the pickers are drawn; say so
+    when it is not in the collection (a link to a removed article opened another passage without a word)."""
     focus = st.session_state.pop(FOCUS_KEY, None)
+    if focus is None:
+        return
     for article_id, passages in by_article.items():
         if any(p.passage_id == focus for p in passages):
             st.session_state["pa_article"] = article_id
             st.session_state["pa_passage"] = focus
             return
+    st.warning(
+        f"Passage {escape_markdown(short(str(focus), 120))} is not in the collection (its article may have been "
+        "removed or changed); pick a passage below."
+    )
 
 
 def _valid_choice(key: str, options: list) -> None:

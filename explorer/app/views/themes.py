@@ -79,11 +79,14 @@ def theme_detail(theme: Theme, articles: dict[str, dict]) -> None:
 def render() -> None:
     shared = state.shared_explorer()
     articles = shared.articles()
-    if links.restore("th_theme", "theme", int) is not None:
+    linked = links.restore("th_theme", "theme", int)
+    if linked is not None:
         st.session_state[TAB_KEY] = DETAIL_TAB
     level = theme_level(shared)
     assign = outliers_assigned(shared)
     themes = shared.themes(level, assign)
+    if linked is not None and linked not in {t.theme_id for t in themes}:
+        st.warning(f"The link's theme {linked + 1} is not among these themes; pick one under {DETAIL_TAB}.")
     named = [t for t in themes if t.theme_id >= 0]
     unassigned = sum(t.size for t in themes if t.theme_id < 0)
     titles = {a: article_label(articles, a) for a in articles}
