@@ -282,9 +282,10 @@ def test_themes_page_merges_themes_into_broader_ones_and_fits_finer_ones(app):
     assert not app.exception, app.exception
     shown = int(re.search(r"\*\*(\d+) themes\*\*", _markdown(app)).group(1))
     assert built < shown <= built + 4
+    assert app.sidebar.caption[0].value.endswith(f"· {shown} themes")  # the sidebar counts the same themes
     app.slider(key="theme_count").set_value(3).run()
     assert not app.exception, app.exception
-    assert "**3 themes**" in _markdown(app)
+    assert "**3 themes**" in _markdown(app) and app.sidebar.caption[0].value.endswith("· 3 themes")
     _page(app, "map")  # the map is coloured by the same, broader themes
     assert app.slider(key="theme_count").value == 3
     assert len([t for t in app.multiselect(key="map_themes").options if t != "unassigned"]) == 3

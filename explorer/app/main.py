@@ -62,13 +62,15 @@ def offer_build(shared: state.SharedExplorer, problem: str | None = None) -> Non
             st.rerun()
 
 
-def sidebar_summary(shared: state.SharedExplorer) -> None:
-    articles = shared.articles()
-    passages = shared.passages()
-    themes = [t for t in shared.themes() if t.theme_id >= 0]
-    st.sidebar.markdown("### Semantic Similarity Explorer")
-    counts = [counted(len(articles), "article"), counted(len(passages), "passage"), counted(len(themes), "theme")]
-    st.sidebar.caption(" · ".join(counts))
+def sidebar_summary(shared: state.SharedExplorer, counts_here) -> None:
+    """The collection's size at the top of the sidebar, written into ``counts_here`` after the page ran:
+    the number of themes is the one the Themes and Map pages' slider chose (it said the build's 14 while
+    the page showed 5)."""
+    chosen = st.session_state.get("theme_count")
+    level = chosen if isinstance(chosen, int) and shared.themes_ready(chosen) else None
+    themes = sum(t.theme_id >= 0 for t in shared.themes(level))
+    counts = [counted(len(shared.articles()), "article"), counted(len(shared.passages()), "passage")]
+    counts_here.caption(" · ".join([*counts, counted(themes, "theme")]))
 
 
 @functools.cache
@@ -102,11 +104,14 @@ def main() -> None:
     if report is not None:
         state.show_report(report)
     page = st.navigation(navigation.all_pages(), position="top")
-    sidebar_summary(shared)
+    st.sidebar.markdown("### Semantic Similarity Explorer")
+    counts_here = st.sidebar.empty()
     try:
         page.run()
     except ExplorerError as error:
         st.error(escape_markdown(str(error)))
+    finally:
+        sidebar_summary(shared, counts_here)  # also when a page stops early or switches to another
 
 
 if __name__ == "__main__":

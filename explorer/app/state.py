@@ -96,6 +96,10 @@ class SharedExplorer:
             self.prepare_themes(n_themes)  # one fit at a time
         return self._explorer.themes(n_themes, assign_outliers, model_lock=self._lock)
 
+    def themes_ready(self, n_themes: int | None = None) -> bool:
+        """Whether :meth:`themes` for ``n_themes`` can answer without fitting (:meth:`Explorer.themes_ready`)."""
+        return self._explorer.themes_ready(n_themes)
+
     def warm_up(self) -> None:
         """Load the model, the index and its themes now, so the first question is as fast as the next."""
         with self._lock:
