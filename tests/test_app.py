@@ -241,16 +241,20 @@ def test_a_large_collection_shows_the_closest_articles_not_all_of_them(many_arti
     assert len(articles_side_by_side()) == 15
     heatmap = [re.search(r"Of 24 articles, the (\d+) in the most overlapping pairs", c.value) for c in app.caption]
     assert any(found and 2 <= int(found.group(1)) <= passages.HEATMAP_ARTICLES for found in heatmap)
-    assert len(app.selectbox(key="pa_pair").options) == min(passages.PAIRS_OFFERED, 24 * 23 // 2)
+    assert len(app.selectbox(key="pa_left").options) == 24  # any two articles can be compared
+    partners = app.selectbox(key="pa_right").options
+    overlaps = [float(re.search(r"\((\d\.\d\d)\)$", name).group(1)) for name in partners]
+    assert len(partners) == 23 and overlaps == sorted(overlaps, reverse=True)  # the closest first
     _page(app, "themes")
     assert any("Of 24 articles, 5: each theme's main article" in c.value for c in app.caption)
 
 
 def test_passages_page_lists_the_closest_pairs_of_two_articles(app):
     _page(app, "passages")
-    pair = ("2014-iran-pours-forces-into-iraq", "2023-IRGC-offers-to-train-Iraqi-armed-forces")
-    app.selectbox(key="pa_pair").set_value(pair).run()
+    app.selectbox(key="pa_left").set_value("2014-iran-pours-forces-into-iraq").run()
+    app.selectbox(key="pa_right").set_value("2023-IRGC-offers-to-train-Iraqi-armed-forces").run()
     assert not app.exception, app.exception
+    assert app.selectbox(key="pa_left").value == "2014-iran-pours-forces-into-iraq"
     assert any("similarity" in c.value for c in app.caption)
     shown = " ".join(_html(app))
     assert "Kataib Hezbollah" in shown or "militia" in shown.lower()

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import numpy as np
 import streamlit as st
 
+from explorer import search
 from explorer.app import charts, links, state
 from explorer.app.render import escape_markdown, passage_html, short
 from explorer.app.widgets import FOCUS_KEY, article_label, cached_related, passage_number, source_name
@@ -16,8 +18,8 @@ HEATMAP_KEY = "pa_heatmap"
 # 2,000 articles must not draw 2,000 cards for one passage.
 ARTICLES_SHOWN = 9
 MOST_ARTICLES_SHOWN = 30
-# Above this many articles, the overlap heatmap shows the articles of the most overlapping pairs, and
-# the "Compare" picker offers the most overlapping pairs (2,127 articles make 2.3 million pairs).
+# Above this many articles, the overlap heatmap shows the articles of the PAIRS_OFFERED most overlapping
+# pairs (2,127 articles make 2.3 million pairs); the "Compare" pickers offer every article.
 HEATMAP_ARTICLES = 20
 PAIRS_OFFERED = 200
 
@@ -150,11 +152,44 @@ def related_by_article(
 
 
 def _pair_from_heatmap() -> None:
-    """A click on a heatmap cell selects that pair in the "Compare" picker."""
+    """A click on a heatmap cell puts that pair in the two "Compare" pickers."""
     event = st.session_state.get(HEATMAP_KEY)
     pair = charts.selected_pair(event.selection if event is not None else {})
     if pair is not None:
-        st.session_state["pa_pair"] = tuple(sorted(pair))
+        st.session_state["pa_left"], st.session_state["pa_right"] = sorted(pair)
+
+
+def partners(shared: state.SharedExplorer, article_id: str, article_ids: list[str]) -> dict[str, float | None]:
+    """The other articles, those that overlap ``article_id`` most first, with their overlap; past
+    :data:`~explorer.search.ARTICLE_MATRIX_LIMIT` articles (no whole matrix), in the given order, unscored."""
+    others = [a for a in article_ids if a != article_id]
+    if len(article_ids) > search.ARTICLE_MATRIX_LIMIT:
+        return dict.fromkeys(others)
+    row = shared.article_overlap([article_id, *others])[0, 1:]
+    order = np.argsort(-row, kind="stable")
+    return {others[i]: float(row[i]) for i in order}
+
+
+def pick_pair(
+    shared: state.SharedExplorer, article_ids: list[str], best_pair: tuple[str, str], titles: dict[str, str]
+) -> tuple[str, str]:
+    """Any two articles: the first by title, the second among the others, those closest to the first on top.
+    They open on the most overlapping pair (an outside check could not compare two articles of its choice:
+    a picker offered the 200 most overlapping pairs of 990)."""
+    by_title = sorted(article_ids, key=lambda a: titles[a].lower())
+    _valid_choice("pa_left", by_title)
+    st.session_state.setdefault("pa_left", best_pair[0])
+    left, right = st.columns(2)
+    a = left.selectbox("Compare", by_title, format_func=titles.get, key="pa_left")
+    scored = partners(shared, a, article_ids)
+    _valid_choice("pa_right", list(scored))
+    st.session_state.setdefault("pa_right", best_pair[1] if best_pair[1] != a else next(iter(scored)))
+
+    def partner_name(other: str) -> str:
+        return titles[other] if scored[other] is None else f"{titles[other]}  ({scored[other]:.2f})"
+
+    b = right.selectbox("with", list(scored), format_func=partner_name, key="pa_right")
+    return a, b
 
 
 def overlap(shared: state.SharedExplorer, articles: dict[str, dict]) -> None:
@@ -164,16 +199,15 @@ def overlap(shared: state.SharedExplorer, articles: dict[str, dict]) -> None:
         st.info("Add a second article to compare articles.")
         return
     pairs = [(score, (a, b)) for score, a, b in shared.top_article_pairs(PAIRS_OFFERED)]
-    score_of = {pair: score for score, pair in pairs}
     shown = heatmap_articles(article_ids, pairs)
-    titles = {a: article_label(articles, a) for a in {*shown, *(a for _, pair in pairs for a in pair)}}
+    titles = {a: article_label(articles, a) for a in article_ids}
     frame = charts.article_heatmap_frame(shown, shared.article_overlap(shown), titles)
-    caption = "How much each pair of articles says the same things. Click a cell to see their closest passages."
+    caption = (
+        "How much each pair of articles says the same things. Click a cell, or pick two articles below, to see "
+        "their closest passages."
+    )
     if len(shown) < len(article_ids):
-        caption += (
-            f" Of {len(article_ids):,} articles, the {len(shown)} in the most overlapping pairs are shown; "
-            f"the picker below offers the {len(pairs)} most overlapping pairs."
-        )
+        caption += f" Of {len(article_ids):,} articles, the {len(shown)} in the most overlapping pairs are shown."
     st.caption(caption)
     st.altair_chart(
         charts.article_heatmap(frame),
@@ -182,14 +216,7 @@ def overlap(shared: state.SharedExplorer, articles: dict[str, dict]) -> None:
         selection_mode=charts.PAIR_SELECTION,
         width="content",
     )
-    options = [pair for _, pair in pairs]
-    _valid_choice("pa_pair", options)
-    a, b = st.selectbox(
-        "Compare",
-        options,
-        format_func=lambda pair: f"{titles[pair[0]]}  ↔  {titles[pair[1]]}  ({score_of[pair]:.2f})",
-        key="pa_pair",
-    )
+    a, b = pick_pair(shared, article_ids, pairs[0][1], titles)
     left, right = st.columns(2)
     left.markdown(f"**{escape_markdown(titles[a])}**")
     right.markdown(f"**{escape_markdown(titles[b])}**")
