@@ -33,19 +33,18 @@ def _by_article(passages: list[Passage]) -> dict[str, list[Passage]]:
 
 SCROLL_TO_TOP = "pa_scroll_to_top"
 # A passage followed from the bottom of the page opens at the top, where it is shown: a rerun keeps the
-# scroll position, which left the new passage out of sight. A script in a component frame of no height
-# scrolls the page's main area (the frame is the app's own origin; no article text goes into it).
+# scroll position, which left the new passage out of sight. A script of our own (no article text goes
+# into it) scrolls the page's main area; st.html runs it in the page (st.components.v1.html, which ran it
+# in a frame, is deprecated and warned in the server log).
 _SCROLL_SCRIPT = (
-    "<script>const main = window.parent.document.querySelector('[data-testid=\"stMain\"]');"
+    "<script>const main = document.querySelector('[data-testid=\"stMain\"]');"
     "if (main) { main.scrollTo({top: 0}); }</script>"
 )
 
 
 def _scroll_to_top_after_a_follow() -> None:
     if st.session_state.pop(SCROLL_TO_TOP, False):
-        import streamlit.components.v1 as components
-
-        components.html(_SCROLL_SCRIPT, height=0)
+        st.html(_SCROLL_SCRIPT, unsafe_allow_javascript=True)
 
 
 def _apply_focus(by_article: dict[str, list[Passage]]) -> None:
