@@ -68,3 +68,14 @@ def test_passages_csv_lists_picked_passages_with_their_theme():
     assert rows == [
         {"passage_id": "a:000", "article_id": "a", "title": "A", "theme": "1. label", "text": "'-1 is a number"}
     ]
+
+
+def test_download_names_follow_the_question():
+    assert exports.file_stem("passages", "Which armed groups does Tehran work through?") == (
+        "passages-which-armed-groups-does-tehran-work-through"
+    )
+    assert (
+        exports.file_stem("passages", "Erdoğan's <script> ../../etc/passwd") == "passages-erdogan-s-script-etc-passwd"
+    )
+    assert exports.file_stem("passages", "???") == "passages"
+    assert len(exports.file_stem("passages", "word " * 100)) <= 60

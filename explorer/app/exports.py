@@ -13,6 +13,7 @@ import io
 import json
 import re
 
+from explorer import lexical
 from explorer.records import Answer, Hit, Passage, Theme
 from explorer.wording import counted
 
@@ -70,6 +71,14 @@ def passages_csv(passages: list[Passage], themes_of: dict[str, str] | None = Non
         ["passage_id", "article_id", "title", "theme", "text"],
         [[p.passage_id, p.article_id, p.title, themes.get(p.passage_id, ""), p.text] for p in passages],
     )
+
+
+def file_stem(prefix: str, words: str, limit: int = 60) -> str:
+    """A download's file name without its suffix: ``prefix`` and the first words of ``words`` in plain
+    lower-case letters and digits ("passages-which-armed-groups-does-tehran"), so that two questions'
+    downloads do not both arrive as passages.csv."""
+    slug = "-".join(re.findall(r"[a-z0-9]+", lexical.fold_accents(words).lower()))
+    return f"{prefix}-{slug}"[:limit].rstrip("-") if slug else prefix
 
 
 def hits_json(answer: Answer) -> str:

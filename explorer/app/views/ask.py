@@ -97,19 +97,20 @@ def answer_question(shared: state.SharedExplorer, question: str, options: dict) 
 
 def downloads(answer: Answer, articles: dict[str, dict]) -> None:
     sources = {a: source_name(articles, a) for a in articles}
+    stem = exports.file_stem("passages", answer.question)
     download_buttons(
         [
-            ("CSV", exports.hits_csv(answer.hits, sources), "passages.csv", "text/csv"),
+            ("CSV", exports.hits_csv(answer.hits, sources), f"{stem}.csv", "text/csv"),
             (
                 "JSON",
                 exports.hits_json(answer),
-                "passages.json",
+                f"{stem}.json",
                 "application/json",
             ),
             (
                 "Markdown",
                 exports.hits_markdown(answer),
-                "passages.md",
+                f"{stem}.md",
                 "text/markdown",
             ),
         ],
