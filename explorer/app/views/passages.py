@@ -161,12 +161,12 @@ def _pair_from_heatmap() -> None:
 def partners(shared: state.SharedExplorer, article_id: str, article_ids: list[str]) -> dict[str, float | None]:
     """The other articles, those that overlap ``article_id`` most first, with their overlap; past
     :data:`~explorer.search.ARTICLE_MATRIX_LIMIT` articles (no whole matrix), in the given order, unscored."""
-    others = [a for a in article_ids if a != article_id]
     if len(article_ids) > search.ARTICLE_MATRIX_LIMIT:
-        return dict.fromkeys(others)
-    row = shared.article_overlap([article_id, *others])[0, 1:]
+        return dict.fromkeys(a for a in article_ids if a != article_id)
+    names, matrix = shared.article_similarity()  # computed once per index; one row of it is read here
+    row = matrix[names.index(article_id)]
     order = np.argsort(-row, kind="stable")
-    return {others[i]: float(row[i]) for i in order}
+    return {names[i]: float(row[i]) for i in order if names[i] != article_id}
 
 
 def pick_pair(
