@@ -68,7 +68,10 @@ def sidebar_summary(shared: state.SharedExplorer, counts_here) -> None:
     the page showed 5)."""
     chosen = st.session_state.get("theme_count")
     level = chosen if isinstance(chosen, int) and shared.themes_ready(chosen) else None
-    themes = sum(t.theme_id >= 0 for t in shared.themes(level))
+    # The view the page just built (same level, same outlier setting): counting needs no view of its own,
+    # and an extra one would take a place among the few kept per index.
+    assigned = bool(st.session_state.get("assign_outliers", False))
+    themes = sum(t.theme_id >= 0 for t in shared.themes(level, assigned))
     counts = [counted(len(shared.articles()), "article"), counted(len(shared.passages()), "passage")]
     counts_here.caption(" · ".join([*counts, counted(themes, "theme")]))
 
