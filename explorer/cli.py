@@ -108,7 +108,13 @@ def _parser() -> _Parser:
         help="put each unassigned passage in its nearest theme instead of listing them as unassigned",
     )
 
-    articles = add("articles", "how much each pair of articles overlaps")
+    articles = add(
+        "articles",
+        "how much each pair of articles overlaps; with one article, the others by overlap with it; with two, "
+        "their closest passages",
+    )
+    articles.add_argument("article_ids", nargs="*", metavar="ARTICLE_ID", help="none, one or two article ids")
+    articles.add_argument("--k", type=int, default=5, help="with two articles: how many passage pairs (default 5)")
     articles.add_argument("--json", action="store_true", help="print JSON")
     articles.add_argument(
         "--top",
@@ -116,7 +122,8 @@ def _parser() -> _Parser:
         default=None,
         metavar="N",
         help=f"print the N most overlapping pairs, 0 for all (default: all up to {ALL_PAIRS_UP_TO} articles, "
-        f"else the top {DEFAULT_TOP_PAIRS}); --json prints the whole matrix",
+        f"else the top {DEFAULT_TOP_PAIRS}); --json prints the whole matrix. With one article: its N most "
+        "overlapping others",
     )
 
     serve = add("serve", "start the Streamlit app")
@@ -341,7 +348,17 @@ def _articles_line(theme) -> str:
 def cmd_articles(args: argparse.Namespace) -> None:
     if args.top is not None and args.top < 0:
         raise ExplorerError(f"--top must be 0 (all pairs) or more (got {args.top})")
+    if len(args.article_ids) > 2:
+        raise ExplorerError(
+            f"give at most two article ids (got {len(args.article_ids)}): one lists its overlaps, two compare them"
+        )
     explorer = _explorer(args)
+    if len(args.article_ids) == 1:
+        _print_partners(explorer, args.article_ids[0], args.top, args.json)
+        return
+    if len(args.article_ids) == 2:
+        _print_pairs(explorer, *args.article_ids, args.k, args.json)
+        return
     if args.json:
         names, matrix = explorer.article_similarity()
         _print_json({"article_ids": names, "similarity": [[round(float(x), 4) for x in row] for row in matrix]})
@@ -356,6 +373,42 @@ def cmd_articles(args: argparse.Namespace) -> None:
         print(f"{score:.3f}  {first}  ~  {second}")
     if len(pairs) < every:
         print(f"note: the {len(pairs):,} most overlapping of {every:,} pairs; --top 0 prints all", file=sys.stderr)
+
+
+def _print_partners(explorer, article_id: str, top: int | None, as_json: bool) -> None:
+    """The other articles, most overlapping with ``article_id`` first (all, or the ``top`` first)."""
+    partners = explorer.overlapping_articles(article_id)[: top or None]
+    articles = explorer.articles()
+    if as_json:
+        _print_json(
+            [
+                {"article_id": other, "title": articles[other]["title"], "overlap": round(score, 4)}
+                for score, other in partners
+            ]
+        )
+        return
+    for score, other in partners:
+        print(f"{score:.3f}  {other}  ({articles[other]['title']})")
+
+
+def _print_pairs(explorer, article_a: str, article_b: str, k: int, as_json: bool) -> None:
+    """The closest (passage of A, passage of B) pairs, each passage in one pair at most."""
+    if article_a == article_b:
+        raise ExplorerError(f"give two different articles (got {article_a!r} twice)")
+    pairs = explorer.closest_pairs(article_a, article_b, k)
+    if as_json:
+        _print_json(
+            [
+                {"rank": rank, "score": round(score, 6), "a": a.to_dict(), "b": b.to_dict()}
+                for rank, (a, b, score) in enumerate(pairs, start=1)
+            ]
+        )
+        return
+    for rank, (a, b, score) in enumerate(pairs, start=1):
+        print(f"{rank:>3}. [{score:.3f}] {a.passage_id}  ~  {b.passage_id}")
+        for passage in (a, b):
+            print(textwrap.indent(textwrap.fill(passage.text, 100), "     "))
+            print()
 
 
 def cmd_serve(args: argparse.Namespace) -> None:

@@ -383,6 +383,16 @@ class Explorer:
             state.article_pairs[limit] = search.nearest_article_pairs(state.index.vectors, state.article_ids, limit)
         return state.article_pairs[limit]
 
+    def overlapping_articles(self, article_id: str) -> list[tuple[float, str]]:
+        """Every other article with its overlap with ``article_id`` (the same figure as
+        :meth:`article_similarity`), most overlapping first, at any number of articles."""
+        state = self._loaded()
+        if article_id not in state.article_rows:
+            raise ExplorerError(f"no article {article_id!r} in the index: list them with `explorer articles`")
+        names, row = search.article_overlap_row(state.index.vectors, state.article_ids, article_id)
+        order = np.argsort(-row, kind="stable")
+        return [(float(row[i]), names[i]) for i in order if names[i] != article_id]
+
     def article_overlap(self, article_ids: list[str]) -> np.ndarray:
         """The overlap matrix of just these articles (rows and columns in the order given): read from
         the whole matrix where there is one, else computed from their passages alone."""
@@ -571,7 +581,10 @@ class Explorer:
     # only ever replaced whole, so nothing that worked is lost.
 
     def closest_pairs(self, article_a: str, article_b: str, k: int = 5) -> list[tuple[Passage, Passage, float]]:
-        """The ``k`` most similar (passage of A, passage of B) pairs, best first, with their cosine."""
+        """The ``k`` most similar (passage of A, passage of B) pairs, best first, with their cosine.
+
+        Each passage appears in at most one pair (greedy matching, best pair first): five pairs that all
+        repeat A's one general paragraph would hide the other things the two articles share."""
         k = _checked_k(k)
         state = self._loaded()  # one index for the whole answer, even if another session reloads
         index = state.index
@@ -580,11 +593,18 @@ class Explorer:
                 raise ExplorerError(f"no article {article_id!r} in the index: list them with `explorer articles`")
         rows_a, rows_b = state.article_rows[article_a], state.article_rows[article_b]
         scores = index.vectors[rows_a] @ index.vectors[rows_b].T
-        best = np.argsort(-scores, axis=None, kind="stable")[:k]
         pairs = []
-        for flat in best:
+        used_a: set[int] = set()
+        used_b: set[int] = set()
+        for flat in np.argsort(-scores, axis=None, kind="stable"):
             i, j = divmod(int(flat), len(rows_b))
+            if i in used_a or j in used_b:
+                continue
+            used_a.add(i)
+            used_b.add(j)
             pairs.append((index.passages[rows_a[i]], index.passages[rows_b[j]], float(scores[i, j])))
+            if len(pairs) == k:
+                break
         return pairs
 
 

@@ -92,6 +92,26 @@ def article_similarity_matrix(vectors: np.ndarray, article_ids: np.ndarray) -> t
     return names, matrix
 
 
+def article_overlap_row(vectors: np.ndarray, article_ids: np.ndarray, article_id: str) -> tuple[list[str], np.ndarray]:
+    """One row of :func:`article_similarity_matrix`: how much ``article_id`` overlaps each article (itself
+    1), by the same rule, from its passages against all others. Its cost grows with the passages, not
+    with the square of the articles, so one article's partners are scored at any size."""
+    names, inverse, order, starts = _grouped_by_article(article_ids)
+    size = len(names)
+    own = names.index(article_id)
+    if len(vectors) > ARTICLE_MAXSIM_LIMIT:
+        centroids = _article_centroids(vectors, inverse, size)
+        row = centroids @ centroids[own]
+    else:
+        grouped = np.asarray(vectors, dtype=np.float32)[order]
+        scores = grouped[starts[own] : starts[own] + np.count_nonzero(inverse == own)] @ grouped.T
+        from_own = np.maximum.reduceat(scores, starts, axis=1).mean(axis=0)  # own passages' best in each
+        to_own = np.add.reduceat(scores.max(axis=0), starts) / np.bincount(inverse, minlength=size)
+        row = ((from_own + to_own) / 2).astype(np.float32)
+    row[own] = 1.0
+    return names, row
+
+
 def nearest_article_pairs(
     vectors: np.ndarray, article_ids: np.ndarray, limit: int, neighbours: int = NEIGHBOUR_ARTICLES
 ) -> list[tuple[float, str, str]]:

@@ -159,6 +159,36 @@ def test_article_overlap_through_the_cli(seed_index_dir):
     assert bad.returncode != 0 and bad.stderr.count("\n") == 1 and "--top" in bad.stderr
 
 
+def test_one_article_and_two_articles_through_the_cli(seed_index_dir):
+    """`articles A` lists the other articles by overlap with A (the figures of the whole matrix);
+    `articles A B` prints their closest passage pairs, each passage once; mistakes are one line each."""
+    index = str(seed_index_dir)
+    matrix = json.loads(run("articles", "--json", "--index", index).stdout)
+    names, similarity = matrix["article_ids"], matrix["similarity"]
+    first = names[0]
+    partners = json.loads(run("articles", first, "--json", "--index", index).stdout)
+    assert [p["article_id"] for p in partners] != [] and first not in [p["article_id"] for p in partners]
+    expected = sorted(((similarity[0][j], names[j]) for j in range(1, len(names))), reverse=True)
+    assert [(p["overlap"], p["article_id"]) for p in partners] == [(round(s, 4), a) for s, a in expected]
+    assert all(p["title"] for p in partners)
+    text = run("articles", first, "--top", "2", "--index", index).stdout.splitlines()
+    assert len(text) == 2 and text[0].split()[1] == expected[0][1]
+
+    pairs = json.loads(run("articles", first, expected[0][1], "--k", "4", "--json", "--index", index).stdout)
+    assert [p["rank"] for p in pairs] == [1, 2, 3, 4]
+    assert all(p["a"]["article_id"] == first and p["b"]["article_id"] == expected[0][1] for p in pairs)
+    assert len({p["a"]["passage_id"] for p in pairs}) == len({p["b"]["passage_id"] for p in pairs}) == 4
+    assert [p["score"] for p in pairs] == sorted((p["score"] for p in pairs), reverse=True)
+
+    for args, says in (
+        ((first, first), "two different articles"),
+        (("no-such-article",), "no article 'no-such-article'"),
+        ((first, names[1], names[2]), "at most two article ids"),
+    ):
+        bad = run("articles", *args, "--index", index, check=False)
+        assert bad.returncode != 0 and bad.stderr.count("\n") == 1 and says in bad.stderr, bad.stderr
+
+
 def test_off_topic_question_says_nothing_relevant(seed_index_dir):
     result = run("ask", "chocolate cake recipe with strawberries", "--index", str(seed_index_dir))
     assert "nothing relevant" in result.stderr

@@ -221,3 +221,38 @@ def test_closest_pairs_of_two_articles_best_first(fake_explorer, small_corpus):
     for missing in ("headline-only", "comets"):
         with pytest.raises(ExplorerError, match=f"no article '{missing}'.*explorer articles"):
             explorer.closest_pairs("bees", missing)
+
+
+def test_closest_pairs_use_each_passage_once(fake_explorer, tmp_path):
+    """One general paragraph of A close to everything in B must not fill every pair: each passage is in at
+    most one pair, and each pair is the best one left once the passages of the better pairs are taken."""
+    paragraphs = [
+        f"Honey bees of hive number {n} gather nectar, pollen and wax from the meadow each summer, and the "
+        f"beekeeper counts frames of comb, checks the queen and writes notes in notebook {n} every week."
+        for n in range(6)
+    ]
+    corpus = write_articles(
+        tmp_path / "corpus",
+        {
+            "a.txt": "Bees\n\n" + "\n\n".join(paragraphs[:3]) + "\n",
+            "b.txt": "More bees\n\n" + "\n\n".join(paragraphs[3:]) + "\n",
+        },
+    )
+    explorer = fake_explorer()
+    explorer.build(corpus)
+    pairs = explorer.closest_pairs("a", "b", k=5)
+    assert len(pairs) == 3  # three passages a side: three one-to-one pairs, not five
+    assert len({a.passage_id for a, _, _ in pairs}) == len({b.passage_id for _, b, _ in pairs}) == 3
+    vectors = {p.passage_id: v for p, v in zip(explorer.passages(), explorer.index.vectors)}
+    taken_a: set[str] = set()
+    taken_b: set[str] = set()
+    for a, b, score in pairs:
+        left = [
+            float(vectors[x] @ vectors[y])
+            for x in vectors
+            for y in vectors
+            if x.startswith("a:") and y.startswith("b:") and x not in taken_a and y not in taken_b
+        ]
+        assert score == pytest.approx(max(left), abs=1e-6)
+        taken_a.add(a.passage_id)
+        taken_b.add(b.passage_id)

@@ -1,6 +1,6 @@
 import numpy as np
 
-from explorer.search import article_similarity_matrix, related_rows, rows_by_article, top_rows
+from explorer.search import article_overlap_row, article_similarity_matrix, related_rows, rows_by_article, top_rows
 from explorer.store import build_faiss_index
 
 
@@ -59,6 +59,23 @@ def test_article_similarity_matches_its_definition_pair_by_pair(monkeypatch):
     _, by_centroid = article_similarity_matrix(vectors, articles)
     centroids = unit(np.vstack([vectors[r].mean(axis=0) for r in rows]))
     assert np.allclose(by_centroid, centroids @ centroids.T, atol=1e-6)
+
+
+def test_one_article_row_is_the_row_of_the_whole_matrix(monkeypatch):
+    """One article's overlaps, computed from its passages alone, equal its row of the whole matrix,
+    passage by passage and by centroid above the passage limit."""
+    import explorer.search as search
+
+    rng = np.random.default_rng(1)
+    vectors = unit(rng.standard_normal((61, 8)))
+    articles = np.array([f"art-{n}" for n in rng.integers(0, 7, len(vectors))], dtype=object)
+    for limit in (search.ARTICLE_MAXSIM_LIMIT, 10):
+        monkeypatch.setattr(search, "ARTICLE_MAXSIM_LIMIT", limit)
+        names, matrix = article_similarity_matrix(vectors, articles)
+        for position, name in enumerate(names):
+            row_names, row = article_overlap_row(vectors, articles, name)
+            assert row_names == names
+            assert np.allclose(row, matrix[position], atol=1e-6)
 
 
 def test_top_article_pairs_are_the_best_pairs_in_order():

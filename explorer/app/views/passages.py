@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import numpy as np
 import streamlit as st
 
-from explorer import search
 from explorer.app import charts, links, state
 from explorer.app.render import escape_markdown, passage_html, short
 from explorer.app.widgets import FOCUS_KEY, article_label, cached_related, passage_number, source_name
@@ -158,15 +156,9 @@ def _pair_from_heatmap() -> None:
         st.session_state["pa_left"], st.session_state["pa_right"] = sorted(pair)
 
 
-def partners(shared: state.SharedExplorer, article_id: str, article_ids: list[str]) -> dict[str, float | None]:
-    """The other articles, those that overlap ``article_id`` most first, with their overlap; past
-    :data:`~explorer.search.ARTICLE_MATRIX_LIMIT` articles (no whole matrix), in the given order, unscored."""
-    if len(article_ids) > search.ARTICLE_MATRIX_LIMIT:
-        return dict.fromkeys(a for a in article_ids if a != article_id)
-    names, matrix = shared.article_similarity()  # computed once per index; one row of it is read here
-    row = matrix[names.index(article_id)]
-    order = np.argsort(-row, kind="stable")
-    return {names[i]: float(row[i]) for i in order if names[i] != article_id}
+def partners(shared: state.SharedExplorer, article_id: str) -> dict[str, float]:
+    """The other articles with their overlap with ``article_id``, those that overlap it most first."""
+    return {other: score for score, other in shared.overlapping_articles(article_id)}
 
 
 def pick_pair(
@@ -180,12 +172,12 @@ def pick_pair(
     st.session_state.setdefault("pa_left", best_pair[0])
     left, right = st.columns(2)
     a = left.selectbox("Compare", by_title, format_func=titles.get, key="pa_left")
-    scored = partners(shared, a, article_ids)
+    scored = partners(shared, a)
     _valid_choice("pa_right", list(scored))
     st.session_state.setdefault("pa_right", best_pair[1] if best_pair[1] != a else next(iter(scored)))
 
     def partner_name(other: str) -> str:
-        return titles[other] if scored[other] is None else f"{titles[other]}  ({scored[other]:.2f})"
+        return f"{titles[other]}  ({scored[other]:.2f})"
 
     b = right.selectbox("with", list(scored), format_func=partner_name, key="pa_right")
     return a, b
