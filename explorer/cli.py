@@ -201,9 +201,15 @@ def _build_with_progress(explorer, path):
     return report
 
 
+QUERY_TEXT_KEYS = ("text", "query", "question")
+"""Where a questions file's line holds the question: ``text`` as the contract says, or the names other
+tools' query files use (BEIR writes ``_id`` and ``text``; others ``query`` or ``question``)."""
+
+
 def _read_queries(path: Path) -> list[tuple[object, str]]:
     """The (id, text) of each line of a questions file. A query without an id is named by its line
-    number, with one warning; a file with no queries at all is an error."""
+    number, with one warning; a file with no queries at all is an error. One line that is not a query
+    stops the batch before any answer: answers for the lines around it would look complete."""
     shape = 'one {"id": ..., "text": ...} per line'
     if path.is_dir():
         raise ExplorerError(f"{path} is a folder: give a JSONL file with {shape}")
@@ -217,9 +223,11 @@ def _read_queries(path: Path) -> list[tuple[object, str]]:
         try:
             record = json.loads(line)
             query_id = record.get("id", record.get("_id"))
-            text = record["text"]
-        except (json.JSONDecodeError, KeyError, AttributeError, TypeError):
+            text = next(record[key] for key in QUERY_TEXT_KEYS if key in record)
+        except (json.JSONDecodeError, StopIteration, AttributeError, TypeError):
             raise ExplorerError(f"{path}:{number}: not a query; each line must be {shape}") from None
+        if not isinstance(text, str):
+            raise ExplorerError(f'{path}:{number}: "text" must be a string (got {json.dumps(text)[:40]})')
         if query_id is None:
             query_id = number
             unnamed.append(number)

@@ -313,6 +313,24 @@ def test_a_questions_file_is_read_as_people_write_them(seed_index_dir, tmp_path)
     queries.write_text("\n")
     empty = run("ask", "--queries", str(queries), "--index", index, check=False)
     assert empty.returncode == 2 and "holds no queries" in empty.stderr
+    # Other tools' query files: BEIR's "_id" with "text", and "query" or "question" for the question.
+    queries.write_text('{"_id": "b1", "text": "tanks"}\n{"id": "q", "query": "militias"}\n{"question": "ISIS"}\n')
+    aliases = [
+        json.loads(line)
+        for line in run("ask", "--queries", str(queries), "--k", "1", "--index", index).stdout.splitlines()
+    ]
+    assert [a["query_id"] for a in aliases] == ["b1", "q", 3] and all(len(a["hits"]) == 1 for a in aliases)
+    # One line that is not a query stops the batch before any answer, naming the line.
+    for line, said in [
+        ("not json", ":2: not a query"),
+        ('{"id": "x"}', ":2: not a query"),
+        ('{"text": 7}', ':2: "text" must be a string'),
+    ]:
+        queries.write_text('{"id": "a", "text": "tanks"}\n' + line + "\n")
+        bad = run("ask", "--queries", str(queries), "--index", index, check=False)
+        assert bad.returncode == 2 and bad.stdout == "" and bad.stderr.count("\n") == 1 and said in bad.stderr, (
+            bad.stderr
+        )
 
 
 def test_related_says_when_no_paragraph_of_another_article_is_close(outlier_index_dir):
