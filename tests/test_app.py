@@ -320,6 +320,7 @@ def test_corpus_page_adds_pasted_text_and_removes_an_article(editable_app):
     assert not app.exception, app.exception
     assert (corpus / "drone-strikes-near-erbil.txt").exists()
     assert any("1 added" in s.value and "(1 embedded, 62 reused" in s.value for s in app.success)
+    assert any("Added: “Drone strikes near Erbil”." in s.value for s in app.success)  # which article, by title
     # The new passage was placed in the existing themes; the app refits them in the background.
     index_dir = Path(os.environ["EXPLORER_INDEX"])
     deadline = time.monotonic() + 120
@@ -337,6 +338,7 @@ def test_corpus_page_adds_pasted_text_and_removes_an_article(editable_app):
     assert not app.exception, app.exception
     assert not (corpus / "drone-strikes-near-erbil.txt").exists()
     assert any("1 removed" in s.value and "0 embedded" in s.value for s in app.success)
+    assert any(r"Removed: “drone\-strikes\-near\-erbil”." in s.value for s in app.success)  # title gone: its id
 
 
 def test_adding_without_a_file_names_the_kinds_of_file_it_takes(editable_app):

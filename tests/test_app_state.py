@@ -6,9 +6,10 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from explorer.app.state import Builder, SharedExplorer
+from explorer.app.state import Builder, SharedExplorer, articles_named
 from explorer.errors import ExplorerError
 from explorer.explorer import Explorer
+from explorer.indexing import BuildReport
 from explorer.settings import Settings
 
 QUESTIONS = [
@@ -165,3 +166,22 @@ def test_a_new_visitors_page_reads_do_not_wait_for_other_sessions_questions(fake
         assert question.result(timeout=10)
     assert has_index and (articles, passages, labels) == expected
     assert version == generation and count >= len(coarse) - 1
+
+
+def test_a_build_report_names_the_articles_it_touched():
+    """Titles where the index has them (escaped: titles are untrusted), ids for removed articles, and a
+    count beyond five."""
+    articles = {"a": {"title": "Drones *near* Erbil"}, "b": {"title": ""}}
+    report = BuildReport(
+        articles=2,
+        passages=9,
+        embedded=3,
+        reused=6,
+        added_articles=["a"],
+        changed_articles=["b"],
+        removed_articles=[f"gone-{n}" for n in range(7)],
+    )
+    named = articles_named(report, articles)
+    assert named.startswith(r"Added: “Drones \*near\* Erbil”. Changed: “b”. Removed: “gone\-0”")
+    assert named.endswith("and 2 more.")
+    assert articles_named(BuildReport(articles=2, passages=9, embedded=0, reused=9), articles) == ""

@@ -259,4 +259,18 @@ def test_ask_then_related_themes_and_map_in_a_real_browser(page: Page):
     expect(page.get_by_text("Remove an article")).to_be_visible()
     _screenshot(page, "corpus")
     _assert_nothing_ran(page)
+    # Paste an article in (last: it changes the index): the report names it, and the page stays on Paste.
+    page.get_by_role("tab", name="Paste text").click()
+    _settled(page)
+    page.get_by_role("textbox", name="Title").fill("Drone strikes near Erbil")
+    page.get_by_role("textbox", name="Text").fill(
+        "Armed drones launched by militias struck a base near Erbil airport on Tuesday night. Officials in "
+        "the Kurdistan region blamed groups backed by Iran for the attack."
+    )
+    page.get_by_role("button", name="Add and re-index").last.click()
+    expect(page.get_by_text("Added: “Drone strikes near Erbil”.", exact=False)).to_be_visible()
+    _settled(page)
+    expect(page.get_by_role("tab", name="Paste text")).to_have_attribute("aria-selected", "true")
+    expect(page.get_by_role("textbox", name="Title")).to_have_value("")  # fresh boxes for the next one
+    _screenshot(page, "corpus-added")
     assert page.outside_requests == [], "the app must work offline: nothing fetched from other hosts"

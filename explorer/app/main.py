@@ -105,7 +105,7 @@ def main() -> None:
         return
     report = st.session_state.pop(REPORT_KEY, None)
     if report is not None:
-        state.show_report(report)
+        state.show_report(report, shared.articles())
     page = st.navigation(navigation.all_pages(), position="top")
     st.sidebar.markdown("### Semantic Similarity Explorer")
     counts_here = st.sidebar.empty()

@@ -269,9 +269,32 @@ def build_with_progress(task: Callable[[Explorer, Callable[[str, float], None]],
     return report
 
 
-def show_report(report: BuildReport) -> None:
-    """What a build did, and any files it had to skip."""
-    st.success(report.summary())
+NAMED_IN_REPORT = 5
+"""Articles a build report names for each of added, changed and removed; more are counted."""
+
+
+def articles_named(report: BuildReport, articles: dict[str, dict]) -> str:
+    """Which articles a build added, changed or removed, by title where the index still has it: after
+    adding an article in the app, the counts alone did not say which file had become which article."""
+    parts = []
+    for verb, article_ids in (
+        ("Added", report.added_articles),
+        ("Changed", report.changed_articles),
+        ("Removed", report.removed_articles),
+    ):
+        if not article_ids:
+            continue
+        names = [str(articles.get(a, {}).get("title") or a) for a in sorted(article_ids)[:NAMED_IN_REPORT]]
+        more = len(article_ids) - len(names)
+        listed = ", ".join(f"“{escape_markdown(name)}”" for name in names) + (f" and {more:,} more" if more else "")
+        parts.append(f"{verb}: {listed}.")
+    return " ".join(parts)
+
+
+def show_report(report: BuildReport, articles: dict[str, dict] | None = None) -> None:
+    """What a build did, which articles it touched, and any files it had to skip."""
+    named = articles_named(report, articles or {})
+    st.success(report.summary() + (f". {named}" if named else ""))
     if report.warnings:
         with st.expander(f"{len(report.warnings)} problem(s) with input files"):
             for warning in report.warnings:

@@ -16,8 +16,8 @@ from explorer.explorer import PLACE
 
 REPORT_KEY = "corpus_report"
 # Bumped after each change, to give the uploader and text boxes fresh, empty widgets.
-# (Page scripts run with Streamlit "magic": a bare string here would be shown on the page.)
 UPLOAD_ROUND = "corpus_upload_round"
+ADD_TAB_KEY = "corpus_add_tab"
 
 
 def articles_table(articles: dict[str, dict], passages) -> pd.DataFrame:
@@ -48,7 +48,8 @@ def _after_build(report, themes_placed: bool = True) -> None:
 def add_article() -> None:
     st.subheader("Add an article")
     round_ = st.session_state.get(UPLOAD_ROUND, 0)
-    upload_tab, paste_tab = st.tabs(["Upload a file", "Paste text"])
+    # Tracked (a key and reruns), so after an article is pasted in the page stays on the Paste tab.
+    upload_tab, paste_tab = st.tabs(["Upload a file", "Paste text"], key=ADD_TAB_KEY, on_change="rerun")
     with upload_tab:
         upload = st.file_uploader(
             "Article file",
@@ -127,7 +128,7 @@ def render() -> None:
     manifest = shared.manifest()
     report = st.session_state.pop(REPORT_KEY, None)
     if report is not None:
-        state.show_report(report)
+        state.show_report(report, articles)
     built_from = str(manifest.get("corpus_path", ""))
     st.caption(
         f"Index in {escape_markdown(str(shared.index_dir))}, built from {escape_markdown(built_from)} "
