@@ -124,6 +124,21 @@ def test_a_theme_keeps_its_colour_when_the_map_is_filtered():
     assert colours(["2. second"]) == {"2. second": everything["2. second"]}
 
 
+def test_the_first_36_themes_get_distinct_marks_on_the_map():
+    """Colour and shape together tell 36 themes apart (colour alone repeated after 18, and its light
+    shades looked like the strong ones); the legend shows each theme's colour and shape as one entry."""
+    marks = [(charts.theme_colour(i), charts.theme_shape(i)) for i in range(36)]
+    assert len(set(marks)) == 36
+    # A strong colour and its light shade (places i and i + 9) never share a shape.
+    assert all(charts.theme_shape(i) != charts.theme_shape(i + charts.STRONG_COLOURS) for i in range(27))
+    names = [f"{n}. theme" for n in range(1, 21)] + ["unassigned"]
+    frame = pd.DataFrame({"row": range(21), "x": 0.0, "y": 0.0, "theme": names, "article": "a", "start": "s"})
+    encoding = charts.passage_map(frame, names).to_dict()["encoding"]
+    pairs = list(zip(encoding["color"]["scale"]["range"], encoding["shape"]["scale"]["range"]))
+    assert encoding["shape"]["scale"]["domain"] == encoding["color"]["scale"]["domain"] == names
+    assert len(set(pairs)) == 21 and encoding["shape"]["legend"] == encoding["color"]["legend"]
+
+
 def test_map_frame_has_one_row_per_passage_with_its_theme():
     themes = _themes()
     passages = [_passage("a", 0), _passage("a", 1), _passage("b", 0), _passage("b", 1, "<script>x</script> " * 20)]

@@ -322,20 +322,22 @@ def passage_map(frame: pd.DataFrame, theme_order: list[str]) -> alt.Chart:
     present = set(frame["theme"])
     shown = [(place, t) for place, t in enumerate(t for t in theme_order if t != "unassigned") if t in present]
     domain = [t for _, t in shown] + (["unassigned"] if "unassigned" in present else [])
+    unassigned = "unassigned" in present
     colours = alt.Scale(
-        domain=domain,
-        range=[theme_colour(place) for place, _ in shown] + [UNASSIGNED_COLOUR] * ("unassigned" in present),
+        domain=domain, range=[theme_colour(place) for place, _ in shown] + [UNASSIGNED_COLOUR] * unassigned
     )
+    shapes = alt.Scale(domain=domain, range=[theme_shape(place) for place, _ in shown] + ["circle"] * unassigned)
     pick = alt.selection_point(name=MAP_POINT, fields=["row"], on="click", clear="dblclick")
     brush = alt.selection_interval(name=MAP_BRUSH, encodings=["x", "y"], clear="dblclick")
     selected = pick & brush  # an empty selection counts as "everything", so & keeps unselected points faded
     return (
         alt.Chart(frame)
-        .mark_circle(size=90, stroke="white", strokeWidth=0.6)
+        .mark_point(size=90, filled=True, stroke="white", strokeWidth=0.6)
         .encode(
             x=alt.X("x:Q", axis=None),
             y=alt.Y("y:Q", axis=None),
             color=alt.Color("theme:N", scale=colours, legend=_map_legend(len(domain))),
+            shape=alt.Shape("theme:N", scale=shapes, legend=_map_legend(len(domain))),  # one legend: both
             opacity=alt.condition(selected, alt.value(0.9), alt.value(0.25)),
             tooltip=[
                 alt.Tooltip("article:N"),
@@ -348,7 +350,7 @@ def passage_map(frame: pd.DataFrame, theme_order: list[str]) -> alt.Chart:
     )
 
 
-# Tableau 20 without its greys (grey means "unassigned"): the ten strong colours first, so that
+# Tableau 20 without its greys (grey means "unassigned"): the nine strong colours first, so that
 # neighbouring themes never get two shades of one hue, then their light versions.
 THEME_PALETTE = [
     "#4e79a7",
@@ -372,9 +374,23 @@ THEME_PALETTE = [
 ]
 
 
+THEME_SHAPES = ["circle", "square", "triangle-up", "diamond"]
+"""A new shape for each round of nine colours: a theme past the ninth would otherwise be told from its
+namesake only by a lighter shade (an outside check could not tell two purples apart at 14 themes)."""
+
+STRONG_COLOURS = 9
+"""How many of :data:`THEME_PALETTE`'s colours are strong; the shape changes after each such round."""
+
+
 def theme_colour(i: int) -> str:
-    """A distinct colour per theme, cycling when there are more themes than colours."""
+    """A colour per theme, cycling when there are more themes than colours."""
     return THEME_PALETTE[i % len(THEME_PALETTE)]
+
+
+def theme_shape(i: int) -> str:
+    """A point shape per theme: with :func:`theme_colour`, a distinct mark for each of the first
+    36 themes (18 colours, four shapes, the shape changing every nine)."""
+    return THEME_SHAPES[(i // STRONG_COLOURS) % len(THEME_SHAPES)]
 
 
 def selected_rows(selection: dict, frame: pd.DataFrame) -> list[int]:
