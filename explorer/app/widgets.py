@@ -81,14 +81,15 @@ def hit_card(
     passage = hit.passage
     with st.container(border=True):
         rank = f"{hit.rank}\\. " if show_rank else ""
-        head, action = st.columns([5, 1], vertical_alignment="center")
-        head.markdown(f"**{rank}{escape_markdown(passage.title)}**")
-        pressed = related_action and action.button(
-            "Related ↗",
-            key=f"related-{key}",
-            help="Passages in other articles that say the same or a related thing",
-            width="stretch",
-        )
+        # A row that sizes the button to its label (fixed columns cut it to "Rela…" in an 800 px window).
+        with st.container(horizontal=True, vertical_alignment="center"):
+            st.markdown(f"**{rank}{escape_markdown(passage.title)}**", width="stretch")
+            pressed = related_action and st.button(
+                "Related ↗",
+                key=f"related-{key}",
+                help="Passages in other articles that say the same or a related thing",
+                width="content",
+            )
         details = [
             escape_markdown(source_name(articles, passage.article_id)),
             f"passage {escape_markdown(passage_number(passage))}",
@@ -103,19 +104,20 @@ def hit_card(
 
 
 def download_buttons(files: list[tuple[str, str, str, str]], key: str) -> None:
-    """A row of download buttons: (label, data, file name, MIME type)."""
-    columns = st.columns(len(files) + 2)
-    for column, (label, data, name, mime) in zip(columns, files):
-        column.download_button(
-            label,
-            data,
-            file_name=name,
-            mime=mime,
-            key=f"{key}-{name}",
-            width="stretch",
-            icon=":material/download:",
-            on_click="ignore",  # a download needs no rerun
-        )
+    """A row of download buttons: (label, data, file name, MIME type), each as wide as its label, wrapping
+    in a narrow window (equal columns cut "JSON" to "JS…" at 800 px)."""
+    with st.container(horizontal=True):
+        for label, data, name, mime in files:
+            st.download_button(
+                label,
+                data,
+                file_name=name,
+                mime=mime,
+                key=f"{key}-{name}",
+                width="content",
+                icon=":material/download:",
+                on_click="ignore",  # a download needs no rerun
+            )
 
 
 def article_label(articles: dict[str, dict], article_id: str) -> str:

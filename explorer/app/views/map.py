@@ -39,9 +39,9 @@ def render() -> None:
         visible = visible[visible["article"].isin(shown_articles)]
 
     st.caption(
-        f"{len(visible)} of {len(frame)} passages. Points close together say similar things; each colour and shape is a theme. "
-        "Hover a point for its article and opening words; click a point or drag a box to list passages below "
-        "(shift-click adds points, double-click clears)."
+        f"{len(visible)} of {len(frame)} passages. Points close together say similar things; each colour and "
+        "shape is a theme. Hover a point for its article and opening words; click a point or drag a box to list "
+        "passages below (shift-click adds points, double-click clears)."
     )
     event = st.altair_chart(
         charts.passage_map(visible, order),
