@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from explorer.errors import ExplorerError
-from explorer.records import best_similarity, weak_matches
+from explorer.records import weak_best, weak_matches
 from explorer.wording import counted
 
 EXIT_USER_ERROR = 2
@@ -291,7 +291,7 @@ def cmd_related(args: argparse.Namespace) -> None:
     _print_hits(hits, args.json)
     if weak_matches(hits):
         print(
-            f"note: no paragraph of another article is close to this one (best {best_similarity(hits):.2f}); "
+            f"note: no paragraph of another article is close to this one ({weak_best(hits)}); "
             "these are weak matches",
             file=sys.stderr,
         )

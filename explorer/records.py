@@ -131,6 +131,12 @@ def weak_matches(related: list[Hit]) -> bool:
     return best is not None and best < RELATED_MIN_SIMILARITY
 
 
+def weak_best(related: list[Hit]) -> str:
+    """The closest match's similarity beside the line it is under: "best 0.398, under 0.40" (rounded to
+    two places alone, a best of 0.398 read "best 0.40" in a note saying it was under 0.40)."""
+    return f"best {best_similarity(related):.3f}, under {RELATED_MIN_SIMILARITY:.2f}"
+
+
 @dataclass(frozen=True)
 class Answer:
     """The hits for a question plus what the user should be told about them.

@@ -339,5 +339,7 @@ def test_related_says_when_no_paragraph_of_another_article_is_close(outlier_inde
     lost_cat = run("related", "cat:000", "--k", "2", "--index", str(outlier_index_dir), "--json")
     hits = json.loads(lost_cat.stdout)
     assert len(hits) == 2 and "note: no paragraph of another article is close to this one" in lost_cat.stderr
+    best = max(hit["similarity"] for hit in hits)
+    assert f"(best {best:.3f}, under 0.40)" in lost_cat.stderr  # 0.398 once read "best 0.40"
     bees = run("related", "bees:000", "--k", "2", "--index", str(outlier_index_dir))
     assert "hives:000" in bees.stdout and "note:" not in bees.stderr

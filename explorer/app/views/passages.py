@@ -7,7 +7,7 @@ import streamlit as st
 from explorer.app import charts, links, state
 from explorer.app.render import escape_markdown, passage_html, short
 from explorer.app.widgets import FOCUS_KEY, article_label, cached_related, passage_number, source_name
-from explorer.records import Hit, Passage, best_similarity, weak_matches
+from explorer.records import Hit, Passage, weak_best, weak_matches
 
 HEATMAP_KEY = "pa_heatmap"
 
@@ -260,7 +260,7 @@ def render() -> None:
         shown = [hit for hits in related.values() for hit in hits]
         if weak_matches(shown):
             st.info(
-                f"No passage of another article is close to this one (best {best_similarity(shown):.2f}): "
+                f"No passage of another article is close to this one ({weak_best(shown)}): "
                 "these are weak matches."
             )
         side_by_side(related, articles)
