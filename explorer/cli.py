@@ -217,6 +217,7 @@ def _read_queries(path: Path) -> list[tuple[object, str]]:
         raise ExplorerError(f"{path} does not exist: give a JSONL file with {shape}")
     queries: list[tuple[object, str]] = []
     unnamed: list[int] = []
+    empty: list[int] = []
     for number, line in enumerate(path.read_text(encoding="utf-8-sig", errors="replace").splitlines(), start=1):
         if not line.strip():
             continue
@@ -231,12 +232,23 @@ def _read_queries(path: Path) -> list[tuple[object, str]]:
         if query_id is None:
             query_id = number
             unnamed.append(number)
+        if not text.strip():
+            empty.append(number)
         queries.append((query_id, text))
     if not queries:
         raise ExplorerError(f"{path} holds no queries: write {shape}")
     if unnamed:
         print(
             f"warning: {path}: {len(unnamed)} queries have no 'id'; their query_id is their line number",
+            file=sys.stderr,
+        )
+    if empty:
+        # Answered in place (no hits, an "error"), so the other answers stand; said here so it is not silent.
+        where = ("line " if len(empty) == 1 else "lines ") + ", ".join(map(str, empty[:10]))
+        where += " ..." if len(empty) > 10 else ""
+        print(
+            f'warning: {path}: {counted(len(empty), "query", "queries")} with an empty "text" ({where}) '
+            'answered with no hits and an "error"',
             file=sys.stderr,
         )
     counts = Counter(json.dumps(query_id) for query_id, _ in queries)
@@ -291,8 +303,7 @@ def cmd_related(args: argparse.Namespace) -> None:
     _print_hits(hits, args.json)
     if weak_matches(hits):
         print(
-            f"note: no paragraph of another article is close to this one ({weak_best(hits)}); "
-            "these are weak matches",
+            f"note: no paragraph of another article is close to this one ({weak_best(hits)}); these are weak matches",
             file=sys.stderr,
         )
 

@@ -320,6 +320,12 @@ def test_a_questions_file_is_read_as_people_write_them(seed_index_dir, tmp_path)
         for line in run("ask", "--queries", str(queries), "--k", "1", "--index", index).stdout.splitlines()
     ]
     assert [a["query_id"] for a in aliases] == ["b1", "q", 3] and all(len(a["hits"]) == 1 for a in aliases)
+    # An empty question is answered in place, with no hits and an error, and said on stderr.
+    queries.write_text('{"id": "a", "text": "tanks"}\n{"id": "b", "text": "  "}\n')
+    blank = run("ask", "--queries", str(queries), "--k", "1", "--index", index)
+    answers = [json.loads(line) for line in blank.stdout.splitlines()]
+    assert len(answers[0]["hits"]) == 1 and answers[1]["hits"] == [] and "empty" in answers[1]["error"]
+    assert blank.stderr.count("\n") == 1 and '1 query with an empty "text" (line 2)' in blank.stderr
     # One line that is not a query stops the batch before any answer, naming the line.
     for line, said in [
         ("not json", ":2: not a query"),

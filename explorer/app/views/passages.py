@@ -259,10 +259,7 @@ def render() -> None:
         related = related_by_article(shared, chosen, per_article, wanted, len(passages))
         shown = [hit for hits in related.values() for hit in hits]
         if weak_matches(shown):
-            st.info(
-                f"No passage of another article is close to this one ({weak_best(shown)}): "
-                "these are weak matches."
-            )
+            st.info(f"No passage of another article is close to this one ({weak_best(shown)}): these are weak matches.")
         side_by_side(related, articles)
     st.divider()
     overlap(shared, articles)
