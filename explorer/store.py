@@ -93,13 +93,19 @@ def build_faiss_index(vectors: np.ndarray, kind: str = vector_index.AUTO):
     return vector_index.build(vectors, vector_index.choose_kind(len(vectors), kind))
 
 
-def make_index_dir(index_dir: Path) -> None:
-    """Create the index folder, or say in one line why it cannot be (a file in the way, no permission)."""
+def refuse_a_file(index_dir: Path) -> None:
+    """One line when the index path is a file: saying "no index there, run `explorer build`" would send
+    the user to a build that fails on the same file."""
     if index_dir.exists() and not index_dir.is_dir():
         raise ExplorerError(
             f"{index_dir} is a file, not a folder: set the index to a folder "
             "(--index or EXPLORER_INDEX; it is created if missing)"
         )
+
+
+def make_index_dir(index_dir: Path) -> None:
+    """Create the index folder, or say in one line why it cannot be (a file in the way, no permission)."""
+    refuse_a_file(index_dir)
     try:
         index_dir.mkdir(parents=True, exist_ok=True)
     except OSError as error:
@@ -249,6 +255,7 @@ def _remove_stale(index_dir: Path, keep: str) -> None:
 
 def read_manifest(index_dir: Path) -> dict:
     path = index_dir / MANIFEST
+    refuse_a_file(index_dir)
     if not path.exists():
         raise IndexMissingError(f"no index in {index_dir}: run `explorer build` first")
     try:
@@ -332,6 +339,8 @@ def _load_generation(index_dir: Path, manifest: dict, verify: bool) -> StoredInd
 
     generation = index_dir / str(manifest.get("generation", ""))
     files = manifest.get("files", {})
+    if not generation.is_dir():  # the whole data folder, not just the first of its files in name order
+        raise ExplorerError(f"the index data folder {generation} is missing: {REBUILD_HINT}")
     for name in sorted(set(files) | {VECTORS, PASSAGES, THEMES}):
         path = generation / name
         expected = files.get(name, {})

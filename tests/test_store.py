@@ -1,4 +1,5 @@
 import json
+import shutil
 import threading
 
 import numpy as np
@@ -44,6 +45,21 @@ def test_rewrite_keeps_one_generation(tmp_path):
 
 def test_missing_index_says_to_build(tmp_path):
     with pytest.raises(IndexMissingError, match="explorer build"):
+        store.load_index(tmp_path)
+
+
+def test_an_index_path_that_is_a_file_says_so(tmp_path):
+    """Not "no index here, run `explorer build`": a build would fail on the same file."""
+    (tmp_path / "a-file").write_text("x")
+    with pytest.raises(ExplorerError, match="is a file, not a folder") as caught:
+        store.load_index(tmp_path / "a-file")
+    assert not isinstance(caught.value, IndexMissingError)
+
+
+def test_a_missing_data_folder_is_named(tmp_path):
+    _, _, manifest = write(tmp_path)
+    shutil.rmtree(tmp_path / manifest["generation"])
+    with pytest.raises(ExplorerError, match=f"index data folder .*{manifest['generation']} is missing.*explorer build"):
         store.load_index(tmp_path)
 
 
