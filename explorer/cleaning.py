@@ -68,8 +68,29 @@ _FURNITURE_PATTERNS = [
         # "Credit: John Smith", "Copyright: AP", "© Reuters", "Copyright 2023 Reuters"; not "Creditors of
         # South Korea's top credit card firm...", the lead of a BBC News story, nor "Credit Suisse said...".
         r"^(credit|copyright)\s*:|^©|^copyright\s+(©|\(c\)|\d{4}\b)",
+        # A site's footer links and cookie banner, each a line of a web page saved as PDF or text.
+        r"^(terms (of (use|service)|and conditions)|privacy( policy| notice| settings)?|cookies?( policy|"
+        r" settings| preferences)?|about us|contact us|accessibility( statement)?|site ?map|careers"
+        r"|advertise( with us)?|all rights reserved\.?)$",
+        r"^we use cookies\b",
+        r"\bis not responsible for the content of external (internet )?sites\b",
     )
 ]
+
+_LIST_HEADING = re.compile(
+    r"^(trending|most (read|popular|viewed|shared)|related (articles|stories|posts|content)|recommended"
+    r"( for you)?|more from|you may also like|top stories|latest (news|stories))\b",
+    re.IGNORECASE,
+)
+"""The heading of a list of other stories ("Most read"): the headlines listed under it go with it."""
+
+MAX_LISTED_HEADLINE_WORDS = 15
+"""A line under a list heading is a listed headline while it is this short and ends no sentence with a
+full stop; the article's own text (a paragraph) ends the list."""
+
+_BYLINE = re.compile(r"^By\s+[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}\s*(?:$|[,·|•–—-])")
+"""A byline ("By Staff Reporter · 2005-05-14", "By Jane Smith, Political correspondent"): capitalised
+names after "By", then nothing or a separator."""
 
 MAX_FURNITURE_WORDS = 25
 """Furniture is a short line: a paragraph that starts like one is text. A SciFact abstract opening
@@ -185,7 +206,15 @@ def is_furniture(line: str) -> bool:
         return False
     if any(p.search(stripped) for p in _FURNITURE_PATTERNS):
         return True
+    if _BYLINE.match(stripped) and len(words) <= 12 and not re.search(r"[.!?]$", stripped):
+        return True
     return _is_credit(stripped, words)
+
+
+def _is_listed_headline(line: str) -> bool:
+    """A line of a list of other stories under a "Most read" heading: short, no sentence."""
+    stripped = line.strip()
+    return len(stripped.split()) <= MAX_LISTED_HEADLINE_WORDS and not stripped.endswith(".")
 
 
 _CREDIT_JOINS = frozenset({"via", "for", "and", "by", "from", "photo", "photos", "image", "images", "file", "pool"})
@@ -232,9 +261,10 @@ def mark_repeats(text: str, blocks: list[Block], title: str = "") -> list[Block]
     result: list[Block] = []
     seen: set[str] = set()
     previous_was_quote = False
+    in_story_list = False
     for i, (block, raw, norm) in enumerate(zip(blocks, texts, norms)):
         reason = ""
-        if is_furniture(raw):
+        if (in_story_list and _is_listed_headline(raw)) or is_furniture(raw):
             reason = "furniture"
         elif norm_title and norm == norm_title:
             reason = "title"
@@ -249,6 +279,8 @@ def mark_repeats(text: str, blocks: list[Block], title: str = "") -> list[Block]
         previous_was_quote = reason == "pull quote" or (
             reason == "repeat" and len(norm.split()) >= MIN_PULL_QUOTE_WORDS
         )
+        # Under "Most read" and the like, the headlines listed go too, until the article's text resumes.
+        in_story_list = reason == "furniture" and (in_story_list or bool(_LIST_HEADING.match(raw.strip())))
         if not reason:
             seen.add(norm)
         result.append(Block(block.start, block.end, kept=not reason, reason=reason))

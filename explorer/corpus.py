@@ -398,7 +398,7 @@ def _read_pdf(file: Path, key: str, raw: bytes, warnings: list[str]) -> Article 
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
-    from explorer.pdf_text import article_text
+    from explorer.pdf_text import article_text, headline
 
     # pypdf logs repairs of slightly broken files ("incorrect startxref pointer") straight to stderr;
     # the user gets one warning line from us instead.
@@ -415,10 +415,12 @@ def _read_pdf(file: Path, key: str, raw: bytes, warnings: list[str]) -> Article 
     if not text.strip():
         warnings.append(f"{file}: skipped, the PDF has no text layer (scanned?); run OCR first")
         return None
+    stored_title, start = headline(info_title, text)
+    text = text[start:]  # a saved web page's masthead, menu and cookie banner above its headline
     first = _first_title_line(text)
-    headline = looks_like_title(first)
-    title = info_title.strip() or (first if headline else title_from_stem(file.stem))
-    return Article(key, title, text, source_path=str(file), headline_in_text=headline and title == first)
+    first_is_headline = looks_like_title(first)
+    title = stored_title or (first if first_is_headline else title_from_stem(file.stem))
+    return Article(key, title, text, source_path=str(file), headline_in_text=first_is_headline and title == first)
 
 
 @dataclass

@@ -109,3 +109,60 @@ def article_text(pages: list[str]) -> str:
         lines.extend(_body_lines(page, running))
         page_ends.add(len(lines) - 1)
     return "\n\n".join(_paragraphs(lines, page_ends))
+
+
+_FILE_NAME_TITLE = re.compile(
+    r"^[^\s/\\]+\.(?:html?|pdf|docx?|txt|md|rtf|odt|pptx?|xlsx?|indd|tex)$|^Microsoft (?:Word|PowerPoint) - ",
+    re.IGNORECASE,
+)
+"""A title a PDF writer stored from the source file's name ("pdfsrc_politics173.html", "Microsoft Word -
+report.docx"): the text's headline says more."""
+
+_SITE_SUFFIX = re.compile(r"\s*[-|–—:·•]\s*\S")
+"""What joins a headline to the site's name in a page title: "Edgy Agassi struggles past Dent - The Daily
+Ledger" (a browser's "Save as PDF" stores the page title)."""
+
+HEADLINE_LINES = 15
+"""Lines from the top of the text where a page saved as PDF has its headline, below masthead and menus."""
+
+MAX_WORDS_ABOVE_HEADLINE = 60
+"""Above the headline, a saved web page has a masthead, a menu and a cookie banner; more words than this
+are text (a report's cover and summary), and stay."""
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"\w+", text.lower())
+
+
+def headline(stored_title: str, text: str) -> tuple[str, int]:
+    """(title, where the article starts in ``text``) from the title the PDF stores and its text.
+
+    A stored title that is a file name is no title (the text's first line will be). A stored title that
+    is a line of the text's top, or such a line with a site's name after it, gives that line as the title,
+    and the lines above it (masthead, menu, cookie banner) are cut when they are few."""
+    title = stored_title.strip()
+    if _FILE_NAME_TITLE.search(title):
+        return "", 0
+    wanted = _words(title)
+    offset, seen = 0, 0
+    above: list[str] = []
+    for line in text.splitlines(keepends=True):
+        stripped = line.strip()
+        if stripped:
+            seen += 1
+            words = _words(stripped)
+            same = len(words) >= 2 and wanted[: len(words)] == words
+            if same and (len(words) == len(wanted) or _SITE_SUFFIX.match(_after_words(title, len(words)))):
+                start = offset + line.index(stripped[0])
+                return stripped, start if len(_words(" ".join(above))) <= MAX_WORDS_ABOVE_HEADLINE else 0
+            above.append(stripped)
+            if seen >= HEADLINE_LINES:
+                break
+        offset += len(line)
+    return title, 0
+
+
+def _after_words(text: str, count: int) -> str:
+    """``text`` after its first ``count`` words."""
+    matches = list(re.finditer(r"\w+", text))
+    return text[matches[count - 1].end() :] if count <= len(matches) else ""

@@ -23,6 +23,14 @@ def test_page_furniture_is_recognised():
         "Copyright: AFP",
         "Copyright 2023 Reuters",
         "© AP",
+        # A web page saved as PDF: byline, cookie banner, footer links.
+        "By Staff Reporter · 2005-05-14",
+        "By Jane Smith, Political correspondent",
+        "We use cookies to improve your experience. Accept all cookies  Manage settings",
+        "Terms of use",
+        "Privacy policy",
+        "Contact us",
+        "The Daily Ledger is not responsible for the content of external sites. Read about our approach.",
     ]:
         assert is_furniture(line), line
     for line in [
@@ -35,6 +43,9 @@ def test_page_furniture_is_recognised():
         "Creditors of South Korea's top credit card firm have said they will put the company into liquidation.",
         "Credit Suisse said profits rose.",
         "Copyright laws are changing fast in Europe.",
+        "By Tuesday the talks had collapsed.",  # a sentence, not a byline
+        "By the end of the year",
+        "Privacy campaigners welcomed the ruling",
         # Paragraphs that open like furniture: a SciFact abstract was dropped whole until session 21.
         "© Joanna Moncrieff 2013. All rights reserved. A challenging reappraisal of the history of antipsychotic "
         "drugs, from their introduction in the 1950s to the present day, and of what they do to the brain.",
@@ -120,3 +131,31 @@ def test_hard_wrapped_paragraphs_stay_whole():
     blocks = paragraph_blocks(text)
     assert len(blocks) == 2
     assert text[blocks[0].start : blocks[0].end].endswith("ends it.")
+
+
+def test_the_stories_listed_under_a_most_read_heading_go_with_it():
+    """A saved page's "Most read" list and footer went into the index as passages (an outside check);
+    the list ends where the article's text resumes, so a paragraph after it stays."""
+    text = (
+        "The striker scored twice in the second half to win the match for his side.\n\n"
+        "Most read\n\n"
+        "1. Storm warnings issued across the north\n\n"
+        "2. Ten recipes for a rainy weekend\n\n"
+        "3. Quiz of the week: how closely were you paying attention?\n\n"
+        "© 2005 The Daily Ledger. All rights reserved.\n\n"
+        "Terms of use\n\n"
+        "Related stories\n\n"
+        "The club said the player would be rested for the cup tie.\n\n"
+        "Latest scores\n"
+    )
+    gone = dropped(text)
+    assert set(gone) == {
+        "Most read",
+        "1. Storm warnings issued across the north",
+        "2. Ten recipes for a rainy weekend",
+        "3. Quiz of the week: how closely were you paying attention?",
+        "© 2005 The Daily Ledger. All rights reserved.",
+        "Terms of use",
+        "Related stories",
+    }
+    assert set(gone.values()) == {"furniture"}  # "Latest scores" stays: no list heading above it

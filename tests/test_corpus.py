@@ -10,9 +10,11 @@ from explorer.passages import split_article
 from .conftest import CORPUS
 
 
-def minimal_pdf(text: str) -> bytes:
-    """A one-page PDF with a text layer, written by hand (no PDF writer needed)."""
-    stream = f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode()
+def minimal_pdf(text: str, title: str | None = None) -> bytes:
+    """A one-page PDF with a text layer, a line per line of ``text``, and ``title`` as the title it
+    stores, written by hand (no PDF writer needed)."""
+    lines = " 0 -14 Td ".join(f"({line}) Tj" for line in text.split("\n"))
+    stream = f"BT /F1 12 Tf 72 720 Td {lines} ET".encode()
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
@@ -21,6 +23,8 @@ def minimal_pdf(text: str) -> bytes:
         b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     ]
+    if title is not None:
+        objects.append(f"<< /Title ({title}) >>".encode())
     out = bytearray(b"%PDF-1.4\n")
     offsets = []
     for number, body in enumerate(objects, start=1):
@@ -29,8 +33,46 @@ def minimal_pdf(text: str) -> bytes:
     xref = len(out)
     out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
     out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    info = b" /Info %d 0 R" % len(objects) if title is not None else b""
+    out += b"trailer\n<< /Size %d /Root 1 0 R%s >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, info, xref)
     return bytes(out)
+
+
+def test_a_web_page_saved_as_pdf_is_read_as_its_article(tmp_path):
+    """The title a browser stores ("Headline - Site") gives the headline; the masthead, menu and cookie
+    banner above it, the byline, the "Most read" list and the footer links are not passages; a file name
+    stored as the title is ignored for the text's first line (an outside check found both)."""
+    page = "\n".join(
+        [
+            "The Daily Ledger",
+            "NewsBusinessSportCultureWeatherSign in",
+            "We use cookies to improve your experience. Accept all cookies",
+            "Edgy Agassi struggles past Dent",
+            "By Staff Reporter - 2005-05-14",
+            "Andre Agassi put in an erratic display before edging into the fourth round of the Australian Open",
+            "with victory over Taylor Dent.",
+            "The American made a poor start, dropping serve early on and later needing two chances to serve",
+            "out the set.",
+            "Most read",
+            "1. Storm warnings issued across the north",
+            "2. Ten recipes for a rainy weekend",
+            "Terms of use",
+            "Privacy policy",
+        ]
+    )
+    (tmp_path / "saved-page.pdf").write_bytes(minimal_pdf(page, "Edgy Agassi struggles past Dent - The Daily Ledger"))
+    (tmp_path / "printed.pdf").write_bytes(
+        minimal_pdf("Ministers lose slopping out case\nThe Scottish Executive has lost an appeal.", "pdfsrc_x.html")
+    )
+    articles = {a.article_id: a for a in read_corpus(tmp_path).articles}
+    saved, printed = articles["saved-page"], articles["printed"]
+    assert saved.title == "Edgy Agassi struggles past Dent"
+    texts = [p.text for p in split_article(saved)]
+    assert texts and texts[0].startswith("Andre Agassi")
+    assert not any(word in " ".join(texts) for word in ("Daily Ledger", "cookies", "Storm", "Terms", "Staff Reporter"))
+    assert "poor start" in texts[-1] and texts[-1].endswith("out the set.")
+    assert printed.title == "Ministers lose slopping out case"
+    assert [p.text for p in split_article(printed)] == ["The Scottish Executive has lost an appeal."]
 
 
 def test_seed_corpus_titles_and_ids():

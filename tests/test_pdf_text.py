@@ -1,6 +1,6 @@
 """A PDF's pages as an article: running headers, footers and page numbers out, paragraphs rejoined."""
 
-from explorer.pdf_text import article_text
+from explorer.pdf_text import article_text, headline
 
 WIDTH = "x" * 70  # lines set in a column fill the width; a paragraph's last line does not
 
@@ -54,3 +54,23 @@ def test_a_line_of_the_text_that_recurs_is_not_mistaken_for_a_header():
         "Other opening\nAnother line first\nThe same sentence opens the body of this page of the report today.",
     ]
     assert article_text(moved).count("The same sentence opens the body") == 2
+
+
+def test_the_stored_title_of_a_saved_web_page_gives_its_headline():
+    """A file name stored as the title is no title; a page title with the site's name after it is the
+    headline line, and the masthead, menu and cookie banner above that line are cut."""
+    text = (
+        "The Daily Ledger\n\nNewsBusinessSportSign in\n\nWe use cookies. Accept all cookies\n\n"
+        "Edgy Agassi struggles past Dent\n\nAndre Agassi put in an erratic display in Melbourne.\n"
+    )
+    title, start = headline("Edgy Agassi struggles past Dent - The Daily Ledger", text)
+    assert title == "Edgy Agassi struggles past Dent" and text[start:].startswith("Edgy Agassi struggles")
+    assert headline("Edgy Agassi struggles past Dent", text) == (title, start)  # the title alone, too
+    assert headline("pdfsrc_politics173.html", text) == ("", 0)
+    assert headline("Microsoft Word - report.docx", text) == ("", 0)
+    # A stored title the text does not show at its top is kept whole, and nothing is cut.
+    assert headline("Tennis round-up", text) == ("Tennis round-up", 0)
+    assert headline("Edgy Agassi struggles past Denton", text) == ("Edgy Agassi struggles past Denton", 0)
+    # Many words above the headline are text (a report's cover), not a masthead: the title, no cut.
+    long_cover = "A summary paragraph of the report with a good many words in it.\n\n" * 8 + text
+    assert headline("Edgy Agassi struggles past Dent", long_cover)[1] == 0
