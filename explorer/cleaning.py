@@ -214,7 +214,7 @@ def is_furniture(line: str) -> bool:
 def _is_listed_headline(line: str) -> bool:
     """A line of a list of other stories under a "Most read" heading: short, no sentence."""
     stripped = line.strip()
-    return len(stripped.split()) <= MAX_LISTED_HEADLINE_WORDS and not stripped.endswith(".")
+    return len(stripped.split()) <= MAX_LISTED_HEADLINE_WORDS and not re.search(r"[.!][\"'”’)\]]*$", stripped)
 
 
 _CREDIT_JOINS = frozenset({"via", "for", "and", "by", "from", "photo", "photos", "image", "images", "file", "pool"})

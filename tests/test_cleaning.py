@@ -145,6 +145,7 @@ def test_the_stories_listed_under_a_most_read_heading_go_with_it():
         "© 2005 The Daily Ledger. All rights reserved.\n\n"
         "Terms of use\n\n"
         "Related stories\n\n"
+        '"We will be back," the manager said.\n\n'
         "The club said the player would be rested for the cup tie.\n\n"
         "Latest scores\n"
     )
