@@ -389,7 +389,11 @@ class Explorer:
         state = self._loaded()
         if article_id not in state.article_rows:
             raise ExplorerError(f"no article {article_id!r} in the index: list them with `explorer articles`")
-        names, row = search.article_overlap_row(state.index.vectors, state.article_ids, article_id)
+        if state.article_overlap is not None:  # the whole matrix is made already (the app's heatmap): its row
+            names, matrix = state.article_overlap
+            row = matrix[names.index(article_id)]
+        else:
+            names, row = search.article_overlap_row(state.index.vectors, state.article_ids, article_id)
         order = np.argsort(-row, kind="stable")
         return [(float(row[i]), names[i]) for i in order if names[i] != article_id]
 

@@ -223,6 +223,23 @@ def test_closest_pairs_of_two_articles_best_first(fake_explorer, small_corpus):
             explorer.closest_pairs("bees", missing)
 
 
+def test_one_articles_overlaps_are_the_same_with_or_without_the_whole_matrix(fake_explorer, small_corpus):
+    """Computed from the article's passages on a fresh index, read from the matrix once it is made."""
+    explorer = fake_explorer()
+    explorer.build(small_corpus)
+    fresh = explorer.overlapping_articles("bees")
+    names, matrix = explorer.article_similarity()
+    assert [a for _, a in fresh] == [
+        a for a in sorted(names, key=lambda a: -matrix[names.index("bees"), names.index(a)]) if a != "bees"
+    ]
+    from_matrix = explorer.overlapping_articles("bees")  # now read from the matrix
+    assert [a for _, a in from_matrix] == [a for _, a in fresh]
+    assert [s for s, _ in from_matrix] == pytest.approx([s for s, _ in fresh], abs=1e-6)
+    assert [s for s, _ in fresh] == pytest.approx(
+        [float(matrix[names.index("bees"), names.index(a)]) for _, a in fresh]
+    )
+
+
 def test_closest_pairs_use_each_passage_once(fake_explorer, tmp_path):
     """One general paragraph of A close to everything in B must not fill every pair: each passage is in at
     most one pair, and each pair is the best one left once the passages of the better pairs are taken."""
