@@ -55,34 +55,36 @@ _WIDGET_WORDS = {
     "us",
 }
 
-_FURNITURE_PATTERNS = [
-    re.compile(p, re.IGNORECASE)
-    for p in (
-        r"^join the (conversation|discussion)\b",
-        r"^(trending|most (read|popular|viewed|shared)|related (articles|stories|posts|content)"
-        r"|recommended( for you)?|read more|more from|you may also like|advertisement|sponsored"
-        r"(content)?|sign up for|subscribe to)\b",
-        r"^source\s*(»|>>|›)",
-        r"^\[?\s*(photo|image|picture|video|graphic)s?(\s*credit)?\s*:.*$",
-        r"^(photo|image|picture)\s+(credit|by)\b",
-        # "Credit: John Smith", "Copyright: AP", "© Reuters", "Copyright 2023 Reuters"; not "Creditors of
-        # South Korea's top credit card firm...", the lead of a BBC News story, nor "Credit Suisse said...".
-        r"^(credit|copyright)\s*:|^©|^copyright\s+(©|\(c\)|\d{4}\b)",
-        # A site's footer links and cookie banner, each a line of a web page saved as PDF or text.
-        r"^(terms (of (use|service)|and conditions)|privacy( policy| notice| settings)?|cookies?( policy|"
-        r" settings| preferences)?|about us|contact us|accessibility( statement)?|site ?map|careers"
-        r"|advertise( with us)?|all rights reserved\.?)$",
-        r"^we use cookies\b",
-        r"\bis not responsible for the content of external (internet )?sites\b",
-    )
-]
-
 _LIST_HEADING = re.compile(
     r"^(trending|most (read|popular|viewed|shared)|related (articles|stories|posts|content)|recommended"
     r"( for you)?|more from|you may also like|top stories|latest (news|stories))\b",
     re.IGNORECASE,
 )
-"""The heading of a list of other stories ("Most read"): the headlines listed under it go with it."""
+"""The heading of a list of other stories ("Most read"): furniture, and the headlines listed under it go
+with it (:func:`mark_repeats`)."""
+
+_FURNITURE_PATTERNS = [
+    _LIST_HEADING,
+    *(
+        re.compile(p, re.IGNORECASE)
+        for p in (
+            r"^join the (conversation|discussion)\b",
+            r"^(read more|advertisement|sponsored(content)?|sign up for|subscribe to)\b",
+            r"^source\s*(»|>>|›)",
+            r"^\[?\s*(photo|image|picture|video|graphic)s?(\s*credit)?\s*:.*$",
+            r"^(photo|image|picture)\s+(credit|by)\b",
+            # "Credit: John Smith", "Copyright: AP", "© Reuters", "Copyright 2023 Reuters"; not "Creditors of
+            # South Korea's top credit card firm...", the lead of a BBC News story, nor "Credit Suisse said...".
+            r"^(credit|copyright)\s*:|^©|^copyright\s+(©|\(c\)|\d{4}\b)",
+            # A site's footer links and cookie banner, each a line of a web page saved as PDF or text.
+            r"^(terms (of (use|service)|and conditions)|privacy( policy| notice| settings)?|cookies?( policy|"
+            r" settings| preferences)?|about us|contact us|accessibility( statement)?|site ?map|careers"
+            r"|advertise( with us)?|all rights reserved\.?)$",
+            r"^we use cookies\b",
+            r"\bis not responsible for the content of external (internet )?sites\b",
+        )
+    ),
+]
 
 MAX_LISTED_HEADLINE_WORDS = 15
 """A line under a list heading is a listed headline while it is this short and ends no sentence with a

@@ -387,8 +387,7 @@ class Explorer:
         """Every other article with its overlap with ``article_id`` (the same figure as
         :meth:`article_similarity`), most overlapping first, at any number of articles."""
         state = self._loaded()
-        if article_id not in state.article_rows:
-            raise ExplorerError(f"no article {article_id!r} in the index: list them with `explorer articles`")
+        _rows_of_article(state, article_id)  # a clear error for an unknown article
         if state.article_overlap is not None:  # the whole matrix is made already (the app's heatmap): its row
             names, matrix = state.article_overlap
             row = matrix[names.index(article_id)]
@@ -592,10 +591,7 @@ class Explorer:
         k = _checked_k(k)
         state = self._loaded()  # one index for the whole answer, even if another session reloads
         index = state.index
-        for article_id in (article_a, article_b):
-            if article_id not in state.article_rows:
-                raise ExplorerError(f"no article {article_id!r} in the index: list them with `explorer articles`")
-        rows_a, rows_b = state.article_rows[article_a], state.article_rows[article_b]
+        rows_a, rows_b = _rows_of_article(state, article_a), _rows_of_article(state, article_b)
         scores = index.vectors[rows_a] @ index.vectors[rows_b].T
         pairs = []
         used_a: set[int] = set()
@@ -610,6 +606,14 @@ class Explorer:
             if len(pairs) == k:
                 break
         return pairs
+
+
+def _rows_of_article(state: _LoadedIndex, article_id: str) -> np.ndarray:
+    """The passage rows of an article with passages, or one clear error naming the command that lists them."""
+    rows = state.article_rows.get(article_id)
+    if rows is None:
+        raise ExplorerError(f"no article {article_id!r} in the index: list them with `explorer articles`")
+    return rows
 
 
 def _quoted_list(words: list[str]) -> str:

@@ -15,6 +15,8 @@ import re
 import statistics
 from collections import Counter
 
+from explorer.cleaning import normalized_words
+
 EDGE_LINES = 3
 """Lines at the top and at the bottom of a page where running headers, footers and page numbers sit."""
 
@@ -130,10 +132,6 @@ MAX_WORDS_ABOVE_HEADLINE = 60
 are text (a report's cover and summary), and stay."""
 
 
-def _words(text: str) -> list[str]:
-    return re.findall(r"\w+", text.lower())
-
-
 def headline(stored_title: str, text: str) -> tuple[str, int]:
     """(title, where the article starts in ``text``) from the title the PDF stores and its text.
 
@@ -143,19 +141,18 @@ def headline(stored_title: str, text: str) -> tuple[str, int]:
     title = stored_title.strip()
     if _FILE_NAME_TITLE.search(title):
         return "", 0
-    wanted = _words(title)
-    offset, seen = 0, 0
-    above: list[str] = []
+    wanted = normalized_words(title).split()
+    offset, seen, words_above = 0, 0, 0
     for line in text.splitlines(keepends=True):
         stripped = line.strip()
         if stripped:
             seen += 1
-            words = _words(stripped)
+            words = normalized_words(stripped).split()
             same = len(words) >= 2 and wanted[: len(words)] == words
             if same and (len(words) == len(wanted) or _SITE_SUFFIX.match(_after_words(title, len(words)))):
                 start = offset + line.index(stripped[0])
-                return stripped, start if len(_words(" ".join(above))) <= MAX_WORDS_ABOVE_HEADLINE else 0
-            above.append(stripped)
+                return stripped, start if words_above <= MAX_WORDS_ABOVE_HEADLINE else 0
+            words_above += len(words)
             if seen >= HEADLINE_LINES:
                 break
         offset += len(line)

@@ -86,3 +86,9 @@ def short(text: str, limit: int = 90) -> str:
     """The start of a passage, on one line, for pickers and hovers."""
     flat = " ".join(text.split())
     return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
+
+
+def article_label(articles: dict[str, dict], article_id: str) -> str:
+    """What a picker shows for an article: its title (plain text; pickers do not render Markdown), else its
+    id (an article just removed, or one without a title)."""
+    return articles.get(article_id, {}).get("title") or article_id

@@ -23,7 +23,7 @@ from typing import Any, TypeVar
 
 import streamlit as st
 
-from explorer.app.render import escape_markdown
+from explorer.app.render import article_label, escape_markdown
 from explorer.errors import ExplorerError
 from explorer.explorer import BuildReport, Explorer
 from explorer.settings import Settings
@@ -284,7 +284,7 @@ def articles_named(report: BuildReport, articles: dict[str, dict]) -> str:
     ):
         if not article_ids:
             continue
-        names = [str(articles.get(a, {}).get("title") or a) for a in sorted(article_ids)[:NAMED_IN_REPORT]]
+        names = [article_label(articles, a) for a in sorted(article_ids)[:NAMED_IN_REPORT]]
         more = len(article_ids) - len(names)
         listed = ", ".join(f"“{escape_markdown(name)}”" for name in names) + (f" and {more:,} more" if more else "")
         parts.append(f"{verb}: {listed}.")

@@ -120,11 +120,6 @@ def download_buttons(files: list[tuple[str, str, str, str]], key: str) -> None:
             )
 
 
-def article_label(articles: dict[str, dict], article_id: str) -> str:
-    """What a picker shows for an article: its title (plain text; pickers do not render Markdown)."""
-    return articles.get(article_id, {}).get("title") or article_id
-
-
 FINER_THEMES_UP_TO = 50_000
 """Passages up to which the slider offers more themes than the build made: those are fitted again while
 the reader waits (about 2 s at 10k passages, bench/themes_bench.py; other sessions go on meanwhile)."""

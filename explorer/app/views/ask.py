@@ -7,8 +7,8 @@ from dataclasses import replace
 import streamlit as st
 
 from explorer.app import exports, links, navigation, state
-from explorer.app.render import escape_markdown, short
-from explorer.app.widgets import FOCUS_KEY, article_label, cached_query, download_buttons, hit_card, source_name
+from explorer.app.render import article_label, escape_markdown, short
+from explorer.app.widgets import FOCUS_KEY, cached_query, download_buttons, hit_card, source_name
 from explorer.errors import ExplorerError
 from explorer.explorer import MAX_K
 from explorer.records import Answer, answers_the_question, best_similarity

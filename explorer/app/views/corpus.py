@@ -8,8 +8,8 @@ import pandas as pd
 import streamlit as st
 
 from explorer.app import state
-from explorer.app.render import escape_markdown
-from explorer.app.widgets import article_label, source_name
+from explorer.app.render import article_label, escape_markdown
+from explorer.app.widgets import source_name
 from explorer.corpus import SUPPORTED_SUFFIXES
 from explorer.corpus_edit import file_name_for_title, file_of, sharing_its_file
 from explorer.explorer import PLACE

@@ -5,8 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from explorer.app import charts, exports, state
-from explorer.app.render import escape_markdown, passage_html
-from explorer.app.widgets import article_label, download_buttons, outliers_assigned, passage_number, theme_level
+from explorer.app.render import article_label, escape_markdown, passage_html
+from explorer.app.widgets import download_buttons, outliers_assigned, passage_number, theme_level
 
 MAP_KEY = "map_chart"
 MAX_LISTED = 60

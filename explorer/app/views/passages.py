@@ -5,8 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from explorer.app import charts, links, state
-from explorer.app.render import escape_markdown, passage_html, short
-from explorer.app.widgets import FOCUS_KEY, article_label, cached_related, passage_number, source_name
+from explorer.app.render import article_label, escape_markdown, passage_html, short
+from explorer.app.widgets import FOCUS_KEY, cached_related, passage_number, source_name
 from explorer.records import Hit, Passage, weak_best, weak_matches
 
 HEATMAP_KEY = "pa_heatmap"

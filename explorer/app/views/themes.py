@@ -6,8 +6,8 @@ import pandas as pd
 import streamlit as st
 
 from explorer.app import charts, exports, links, state
-from explorer.app.render import escape_markdown, passage_html
-from explorer.app.widgets import article_label, download_buttons, outliers_assigned, passage_number, theme_level
+from explorer.app.render import article_label, escape_markdown, passage_html
+from explorer.app.widgets import download_buttons, outliers_assigned, passage_number, theme_level
 from explorer.records import Theme
 from explorer.wording import counted
 
