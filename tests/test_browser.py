@@ -172,6 +172,26 @@ def _open_least_overlapping_pair(page: Page) -> None:
     expect(page.get_by_text(re.compile(r"^similarity \d\.\d\d$")).first).to_be_visible()
 
 
+def test_a_heatmap_wider_than_a_narrow_window_scrolls_in_its_own_box(page: Page, server_url: str):
+    """At 800 pixels with the sidebar open, the overlap heatmap is wider than the main column: it scrolls
+    sideways in its own box, and the page (with the text beside the chart) stays put."""
+    page.set_viewport_size({"width": 800, "height": 900})
+    page.goto(f"{server_url}/passages")
+    _settled(page)
+    expect(page.locator('[data-testid="stVegaLiteChart"]').first).to_be_visible()
+    widths = page.evaluate(
+        """() => {
+            const main = document.querySelector('[data-testid="stMain"]');
+            const chart = '[data-testid="stElementContainer"]:has([data-testid="stVegaLiteChart"])';
+            const box = document.querySelector(chart);
+            return {main: [main.scrollWidth, main.clientWidth], box: [box.scrollWidth, box.clientWidth]};
+        }"""
+    )
+    assert widths["box"][0] > widths["box"][1], widths  # the chart is wider than the column: the case tested
+    assert widths["main"][0] <= widths["main"][1], widths
+    _screenshot(page, "passages-800")
+
+
 def test_ask_then_related_themes_and_map_in_a_real_browser(page: Page):
     question = page.get_by_role("textbox", name="Ask a question about the articles")
     question.fill("Which militias does the IRGC arm and train?")

@@ -21,8 +21,13 @@ from explorer.wording import counted
 
 REPORT_KEY = "last_build_report"
 # Less empty space above each page than Streamlit's default, so more results fit on a laptop screen.
+# A chart wider than the main column (the overlap heatmap of many articles in a narrow window) scrolls
+# sideways in its own box: before, the whole page scrolled sideways and the text beside it with it.
 # (No bare strings at module level here: `explorer serve` runs this file as a script, with Streamlit magic.)
-LAYOUT_CSS = "<style>[data-testid='stMainBlockContainer']{padding-top:3.5rem;padding-bottom:3rem}</style>"
+LAYOUT_CSS = (
+    "<style>[data-testid='stMainBlockContainer']{padding-top:3.5rem;padding-bottom:3rem}"
+    "[data-testid='stElementContainer']:has([data-testid='stVegaLiteChart']){overflow-x:auto}</style>"
+)
 
 
 def _corpus_files(corpus: Path) -> int:
