@@ -95,9 +95,8 @@ def main() -> None:
         print(f"| {name} | {label_of.get(theme, 'none')} ({f1:.2f}) | {precision:.2f} |")
     militias = sets.get("proxy militias", set())
     attacks = explorer.related(MILITIA_ATTACKS, K)
-    print(
-        f"militia passages among the 5 related to {MILITIA_ATTACKS}: {sum(h.passage.passage_id in militias for h in attacks)}"
-    )
+    on_militias = sum(hit.passage.passage_id in militias for hit in attacks)
+    print(f"militia passages among the 5 related to {MILITIA_ATTACKS}: {on_militias}")
     for name in QUESTION_SETS:
         found = {mode: questions_found(explorer, name, mode) for mode in ("hybrid", "dense")}
         summary = ", ".join(f"{mode} {hit}/{total}" for mode, (hit, total) in found.items())

@@ -669,6 +669,8 @@ def label_phrases(
             continue
         if any(other != keyword and leads_into(keyword, other, runs) for other in candidates):
             continue
+        if cut_inside_a_name(keyword, texts):
+            continue
         if len(chosen) >= 2 and candidate not in keywords:
             break
         chosen.append(keyword)
@@ -676,6 +678,30 @@ def label_phrases(
         if len(chosen) == parts:
             break
     return chosen
+
+
+_NAME_GOES_ON = re.compile(r"[ \t]+(?:[A-Z]|(?:al|el)-[A-Z])")
+"""Another capitalised word straight after, in the same sentence ("Roman" → " Catholics", "Nouri" → " al-Maliki")."""
+
+
+def cut_inside_a_name(phrase: str, texts: Sequence[str]) -> bool:
+    """True when ``phrase`` has several words, ends in a capitalised one, and every time ``texts`` write it
+    another capitalised word follows: the three-word limit of a keyphrase cut a name in two. "throne marrying
+    Roman" (of "heirs to the throne marrying Roman Catholics", a BBC News label) reads as nonsense; the
+    label takes its next phrase instead. Single words are left to :func:`leads_into`, which keeps "Gordon"
+    unless "Gordon Brown" is itself a candidate."""
+    if " " not in phrase:
+        return False
+    first_word = {phrase.split(" ", 1)[0]}
+    found = False
+    for text in texts:
+        for occurrence, start, end in _phrases_with_spans(text, first_word):
+            if occurrence != phrase:
+                continue
+            if not (_capitalised(text[start:end].rsplit(None, 1)[-1]) and _NAME_GOES_ON.match(text, end)):
+                return False
+            found = True
+    return found
 
 
 def led_by(

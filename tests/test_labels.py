@@ -171,6 +171,22 @@ def test_a_word_that_only_opens_another_label_name_gives_way_to_it():
     assert make_label(["federer", "nadal", "chelsea", "arsenal"], sport, parts=4) == "Federer, Nadal, Chelsea, Arsenal"
 
 
+def test_a_phrase_the_three_word_limit_cut_inside_a_name_is_no_label():
+    """ "throne marrying Roman" is three words of "the throne marrying Roman Catholics": every time, a
+    capitalised word follows. A phrase that ends a name, or is followed by one only sometimes, stays."""
+    texts = [
+        "The bill would abolish the ban on heirs to the throne marrying Roman Catholics.",
+        "Heirs to the throne marrying Roman Catholics lose their place in the succession.",
+        "The succession bill was long overdue, said the Fabian Society.",
+    ]
+    keywords = ["throne marrying roman", "succession", "fabian society"]
+    assert make_label(keywords, texts) == "succession, Fabian Society"
+    once_alone = [*texts, "A prince of the throne marrying Roman, in the old play."]
+    assert make_label(keywords, once_alone) == "throne marrying Roman, succession, Fabian Society"
+    cut_before_al = ["Iraqi prime minister Nouri al-Maliki met him.", "Nouri al-Maliki said no."]
+    assert make_label(["prime minister nouri", "nouri al-maliki"], cut_before_al) == "Nouri al-Maliki"
+
+
 def test_a_phrase_inside_an_acronyms_written_out_name_gives_way_to_the_acronym():
     """ "Guard Corps" beside "IRGC" names one thing twice, when the texts write IRGC out in full."""
     texts = [
