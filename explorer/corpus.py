@@ -196,18 +196,34 @@ def _read_file(file: Path, key: str, warnings: list[str]) -> Iterator[Article]:
         return
     if suffix == ".pdf":
         yield from _optional(_read_pdf(file, key, raw, warnings))
-    elif suffix in RECORD_SUFFIXES:
-        text = decode_text(raw, file, warnings)
-        reader = _read_jsonl if suffix == ".jsonl" else _read_csv
-        yield from reader(file, key, text, warnings)
+        return
+    said = len(warnings)
+    text = html_text(raw, file, warnings) if suffix in HTML_SUFFIXES else decode_text(raw, file, warnings)
+    if garbled(text):
+        del warnings[said:]  # "N undecodable bytes replaced" is beside the point: the file is skipped
+        warnings.append(f"{file}: skipped, looks like a binary file, not {suffix} text")
+        return
+    if suffix in RECORD_SUFFIXES:
+        yield from (_read_jsonl if suffix == ".jsonl" else _read_csv)(file, key, text, warnings)
+    elif suffix in HTML_SUFFIXES:
+        yield from _optional(_read_html(file, key, text, warnings))
+    elif suffix in MARKDOWN_SUFFIXES:
+        yield from _optional(_read_markdown(file, key, text, warnings))
     else:
-        text = html_text(raw, file, warnings) if suffix in HTML_SUFFIXES else decode_text(raw, file, warnings)
-        if suffix in HTML_SUFFIXES:
-            yield from _optional(_read_html(file, key, text, warnings))
-        elif suffix in MARKDOWN_SUFFIXES:
-            yield from _optional(_read_markdown(file, key, text, warnings))
-        else:
-            yield from _optional(_read_text(file, key, text, warnings))
+        yield from _optional(_read_text(file, key, text, warnings))
+
+
+GARBLED_SHARE = 0.1
+"""Share of undecodable or control characters above which a file is junk, not text: random bytes without a
+NUL came through as an "article" of U+FFFD, and a folder of such junk replaced the whole index."""
+
+_GARBLED = re.compile("[\ufffd\x00-\x08\x0e-\x1f\x7f-\x9f]")
+
+
+def garbled(text: str) -> bool:
+    """True when more than :data:`GARBLED_SHARE` of ``text`` is U+FFFD or control characters (line
+    breaks and tabs are text): what undecodable bytes become, and no article reads like that."""
+    return bool(text) and len(_GARBLED.findall(text)) > GARBLED_SHARE * len(text)
 
 
 def _optional(article: Article | None) -> Iterator[Article]:

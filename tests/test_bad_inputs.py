@@ -1,6 +1,7 @@
 """A folder of broken and hostile inputs goes through the real CLI: warnings, never tracebacks."""
 
 import json
+import random
 import subprocess
 import sys
 
@@ -74,6 +75,28 @@ def test_only_broken_files_is_one_clear_error(tmp_path):
     assert len(errors) == 1 and "no readable documents" in errors[0]
     assert "Traceback" not in result.stderr
     assert not (tmp_path / "index" / "manifest.json").exists()
+
+
+def test_junk_bytes_without_a_nul_are_no_article_and_leave_the_index_alone(tmp_path):
+    """Random high bytes decode to U+FFFD and stray symbols, with no NUL byte to give them away: read as
+    an article, a folder of such junk replaced a 122-article index with one garbled "article"."""
+    good = tmp_path / "good"
+    good.mkdir()
+    (good / "river.txt").write_text("River news\n\nThe river flooded the valley after a week of heavy rain.\n")
+    index = tmp_path / "index"
+    assert run("build", str(good), "--index", str(index)).returncode == 0
+    junk = tmp_path / "junk"
+    junk.mkdir()
+    noise = random.Random(7)
+    (junk / "high.txt").write_bytes(bytes(noise.randrange(128, 256) for _ in range(2000)))
+    (junk / "mixed.md").write_bytes(bytes(noise.randrange(1, 256) for _ in range(500)))
+    (junk / "records.jsonl").write_bytes(bytes(noise.randrange(128, 256) for _ in range(800)))
+    result = run("build", str(junk), "--index", str(index))
+    assert result.returncode != 0
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and "no readable documents" in errors[0] and "binary file" in errors[0], result.stderr
+    passages = json.loads(run("passages", "--index", str(index), "--json").stdout)
+    assert [p["article_id"] for p in passages] == ["river"]
 
 
 def test_library_chatter_does_not_reach_the_user(tmp_path):

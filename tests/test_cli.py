@@ -44,6 +44,8 @@ def test_build_ask_and_list_through_the_cli(tmp_path):
         assert set(theme) >= {"theme_id", "label", "keywords", "size", "article_ids", "passages"}
         assert theme["size"] == len(theme["passages"])
         assert set(theme["passages"][0]) >= {"passage_id", "article_id", "text"}
+        titles = {p["passage_id"]: p["title"] for p in passages}
+        assert all(p["title"] == titles[p["passage_id"]] for p in theme["passages"])
     if any(t["theme_id"] == -1 for t in themes):
         assert next(t for t in themes if t["theme_id"] == -1)["label"] == "unassigned"
 

@@ -1,4 +1,5 @@
 import json
+import random
 from pathlib import Path
 
 import pytest
@@ -291,6 +292,19 @@ def test_a_collection_file_without_records_is_named_in_a_warning(tmp_path):
     (tmp_path / "broken.csv").write_text('id,text\n1,"unclosed\n')
     warnings = [w for w in read_corpus(tmp_path).warnings if "broken.csv" in w]
     assert len(warnings) == 1 and "broken CSV" in warnings[0]
+
+
+def test_junk_without_a_nul_byte_is_skipped_as_binary_and_a_few_bad_bytes_are_not(tmp_path):
+    noise = random.Random(3)
+    (tmp_path / "high.txt").write_bytes(bytes(noise.randrange(128, 256) for _ in range(2000)))
+    (tmp_path / "controls.md").write_bytes(bytes(noise.randrange(1, 256) for _ in range(500)))
+    (tmp_path / "rows.csv").write_bytes(b"id,text\n" + bytes(noise.randrange(128, 256) for _ in range(800)))
+    (tmp_path / "latin.txt").write_bytes(b"Caf\xe9 news\n\nThe caf\xe9 opened again \x81\x8d after repairs.")
+    result = read_corpus(tmp_path)
+    assert [a.article_id for a in result.articles] == ["latin"]
+    for name in ("high.txt", "controls.md", "rows.csv"):
+        said = [w for w in result.warnings if name in w]
+        assert len(said) == 1 and "looks like a binary file" in said[0], said
 
 
 def test_binary_and_duplicate_files_are_skipped_with_warnings(tmp_path):
