@@ -4,6 +4,7 @@ import numpy as np
 import pandas as pd
 
 from explorer.app import charts
+from explorer.app.render import article_labels
 from explorer.explorer import ThemeArticleMatrix
 from explorer.records import Passage, Theme
 
@@ -186,3 +187,23 @@ def test_every_theme_has_a_legend_entry_on_the_map():
     assert legend["symbolLimit"] == 0 and legend["orient"] == "bottom"
     rows = -(-38 // legend["columns"])
     assert many["height"] >= charts.MAP_HEIGHT + rows * 20  # the plot keeps its size above the legend
+
+
+def test_two_articles_with_one_title_keep_a_row_and_a_column_each():
+    """BBC News holds two "Games win for Blu-ray DVD format" stories: keyed by title, the heatmap drew them
+    as one row, both articles' numbers over each other."""
+    articles = {
+        "tech155": {"title": "Games win for Blu-ray DVD format"},
+        "tech294": {"title": "Games win for Blu-ray DVD format"},
+        "tech160": {"title": "Halo 2 sales"},
+    }
+    labels = article_labels(articles)
+    assert labels == {
+        "tech155": "Games win for Blu-ray DVD format (tech155)",
+        "tech294": "Games win for Blu-ray DVD format (tech294)",
+        "tech160": "Halo 2 sales",
+    }
+    assert article_labels(articles, ["tech155", "tech160"])["tech155"] == "Games win for Blu-ray DVD format"
+    ids = list(articles)
+    frame = charts.article_heatmap_frame(ids, np.full((3, 3), 0.5), labels)
+    assert frame["title_a"].nunique() == 3 and frame["title_b"].nunique() == 3

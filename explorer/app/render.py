@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import html
 import re
+from collections import Counter
+from collections.abc import Iterable
 
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|>~:$])")
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
@@ -92,3 +94,12 @@ def article_label(articles: dict[str, dict], article_id: str) -> str:
     """What a picker shows for an article: its title (plain text; pickers do not render Markdown), else its
     id (an article just removed, or one without a title)."""
     return articles.get(article_id, {}).get("title") or article_id
+
+
+def article_labels(articles: dict[str, dict], article_ids: Iterable[str] | None = None) -> dict[str, str]:
+    """:func:`article_label` of each article (all of ``articles`` by default), with the id added where two
+    share a title: charts key their rows and columns by these, and BBC News' two "Games win for Blu-ray DVD
+    format" stories became one heatmap row with both articles' numbers drawn over each other."""
+    labels = {a: article_label(articles, a) for a in (articles if article_ids is None else article_ids)}
+    repeated = {label for label, n in Counter(labels.values()).items() if n > 1}
+    return {a: f"{label} ({a})" if label in repeated else label for a, label in labels.items()}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from explorer.app import charts, exports, state
-from explorer.app.render import article_label, escape_markdown, passage_html
+from explorer.app.render import article_labels, escape_markdown, passage_html
 from explorer.app.widgets import download_buttons, outliers_assigned, passage_number, theme_level
 
 MAP_KEY = "map_chart"
@@ -22,7 +22,7 @@ def render() -> None:
     articles = shared.articles()
     passages = shared.passages()
     themes = shared.themes(theme_level(shared), outliers_assigned(shared))
-    titles = {a: article_label(articles, a) for a in articles}
+    titles = article_labels(articles)
     frame = charts.map_frame(shared.passage_map(), passages, themes, titles)
     order = [charts.theme_name(t) for t in themes]
 

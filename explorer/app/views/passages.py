@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from explorer.app import charts, links, state
-from explorer.app.render import article_label, escape_markdown, passage_html, short
+from explorer.app.render import article_label, article_labels, escape_markdown, passage_html, short
 from explorer.app.widgets import FOCUS_KEY, cached_related, passage_number, source_name
 from explorer.records import Hit, Passage, weak_best, weak_matches
 
@@ -191,7 +191,7 @@ def overlap(shared: state.SharedExplorer, articles: dict[str, dict]) -> None:
         return
     pairs = [(score, (a, b)) for score, a, b in shared.top_article_pairs(PAIRS_OFFERED)]
     shown = heatmap_articles(article_ids, pairs)
-    titles = {a: article_label(articles, a) for a in article_ids}
+    titles = article_labels(articles, article_ids)
     frame = charts.article_heatmap_frame(shown, shared.article_overlap(shown), titles)
     caption = (
         "How much each pair of articles says the same things. Click a cell, or pick two articles below, to see "

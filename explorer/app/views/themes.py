@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from explorer.app import charts, exports, links, state
-from explorer.app.render import article_label, escape_markdown, passage_html
+from explorer.app.render import article_label, article_labels, escape_markdown, passage_html
 from explorer.app.widgets import download_buttons, outliers_assigned, passage_number, theme_level
 from explorer.records import Theme
 from explorer.wording import counted
@@ -89,7 +89,7 @@ def render() -> None:
         st.warning(f"The link's theme {linked + 1} is not among these themes; pick one under {DETAIL_TAB}.")
     named = [t for t in themes if t.theme_id >= 0]
     unassigned = sum(t.size for t in themes if t.theme_id < 0)
-    titles = {a: article_label(articles, a) for a in articles}
+    titles = article_labels(articles)
     st.markdown(
         f"**{counted(len(named), 'theme')}** over {counted(sum(t.size for t in themes), 'passage')} "
         f"in {counted(len(articles), 'article')}"
