@@ -206,7 +206,9 @@ class Indexer:
             manifest = {
                 "model": embedder.model_id,
                 "model_dir_name": getattr(embedder, "model_dir", Path(embedder.model_id)).name,
-                "corpus_path": str(source),
+                # Absolute: the app compares it with its own corpus folder from another working directory
+                # ("built from coll" beside EXPLORER_CORPUS=/tmp/x/coll was a false "another folder" warning).
+                "corpus_path": str(source.resolve()),
                 "corpus_fingerprint": store.corpus_fingerprint(article_hashes),
                 "article_count": len(corpus.articles),
                 "articles": {

@@ -1,5 +1,7 @@
 """The facade's bookkeeping, with the fast hashing embedder."""
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -16,6 +18,15 @@ def test_build_then_query(fake_explorer, small_corpus):
     hits = explorer.ask("honey bees hive", k=2)
     assert hits[0].passage.article_id == "bees"
     assert [h.rank for h in hits] == [1, 2]
+
+
+def test_the_manifest_names_the_corpus_by_its_absolute_path(fake_explorer, small_corpus, monkeypatch):
+    """Built as `explorer build corpus` from the corpus's parent folder: an app started elsewhere compares
+    this path with its own corpus folder, and a relative one looked like another folder."""
+    monkeypatch.chdir(small_corpus.parent)
+    explorer = fake_explorer()
+    explorer.build(Path(small_corpus.name))
+    assert explorer.index.manifest["corpus_path"] == str(small_corpus.resolve())
 
 
 def test_rebuild_embeds_only_new_or_changed_passages(fake_explorer, small_corpus):
