@@ -170,6 +170,28 @@ def cmd_build(args: argparse.Namespace) -> None:
         _print_json(report.__dict__)
     else:
         print(f"{report.summary()} in {explorer.index_dir}")
+        for line in _articles_touched(report):
+            print(line)
+
+
+IDS_IN_REPORT = 10
+"""Article ids a build's report lists per kind of change, before "and N more"."""
+
+
+def _articles_touched(report) -> list[str]:
+    """Which articles the build added, changed or removed, by id: after editing a folder, the counts alone
+    did not say which file had become which change (the app names them by title)."""
+    lines = []
+    for verb, article_ids in (
+        ("added", report.added_articles),
+        ("changed", report.changed_articles),
+        ("removed", report.removed_articles),
+    ):
+        if article_ids:
+            shown = sorted(article_ids)[:IDS_IN_REPORT]
+            more = len(article_ids) - len(shown)
+            lines.append(f"  {verb}: {', '.join(shown)}" + (f" and {more:,} more" if more else ""))
+    return lines
 
 
 def _build_with_progress(explorer, path):
@@ -194,8 +216,8 @@ def _build_with_progress(explorer, path):
         one = len(report.removed_articles) == 1
         print(
             f"note: {counted(len(report.removed_articles), 'article')} indexed before {'is' if one else 'are'} "
-            f"not in {path}, so the index dropped {'it' if one else 'them'}; build from where "
-            f"{'it is' if one else 'they are'} to add {'it' if one else 'them'} back",
+            f"not in {path}, so the index dropped {'it' if one else 'them'}; if that was a mistake, build from "
+            f"the folder that holds {'it' if one else 'them'}",
             file=sys.stderr,
         )
     return report

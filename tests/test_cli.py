@@ -56,8 +56,13 @@ def test_build_ask_and_list_through_the_cli(tmp_path):
     one = sorted(CORPUS.glob("*.txt"))[0]
     narrowed = run("build", str(one), "--index", str(index))
     assert f"note: 4 articles indexed before are not in {one}, so the index dropped them" in narrowed.stderr
+    others = sorted(f.stem for f in CORPUS.glob("*.txt") if f != one)
+    assert f"  removed: {', '.join(others)}" in narrowed.stdout.splitlines()
     assert {p["article_id"] for p in json.loads(run("passages", "--index", str(index), "--json").stdout)} == {one.stem}
-    assert "note:" not in run("build", str(CORPUS), "--index", str(index)).stderr
+    widened = run("build", str(CORPUS), "--index", str(index))
+    assert "note:" not in widened.stderr
+    assert f"  added: {', '.join(others)}" in widened.stdout.splitlines()
+    assert not any(line.lstrip().startswith(("changed:", "removed:")) for line in widened.stdout.splitlines())
 
 
 def test_batch_queries_print_one_json_line_each(seed_index_dir, tmp_path):
