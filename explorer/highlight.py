@@ -24,7 +24,14 @@ def candidate_spans(text: str) -> list[tuple[int, int]]:
     introduces; a highlight should not run from one into the other.
     """
     spans = [span for line in re.finditer(r"[^\n]+", text) for span in sentence_spans(text, line.start(), line.end())]
-    return spans or [(0, len(text))]
+    worded = [(a, b) for a, b in spans if len(_WORD.findall(text[a:b])) >= MIN_HIGHLIGHT_WORDS]
+    return worded or spans or [(0, len(text))]
+
+
+MIN_HIGHLIGHT_WORDS = 3
+"""Words a sentence needs to be the highlight, while the passage has such a sentence: a line of one or
+two words explains no match, yet its embedding can sit closest to a question ("Kenyan", a stray line of
+a BBC story, was the highlight for a question about a Kenyan runner)."""
 
 
 def best_span_by_words(question: str, text: str) -> tuple[int, int]:

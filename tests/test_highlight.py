@@ -36,3 +36,20 @@ def test_word_highlight_matches_names_whatever_their_accents():
     text = "The talks opened in Ankara. Erdoğan met the envoy there."
     start, end = best_span_by_words("what did Erdogan say", text)
     assert text[start:end] == "Erdoğan met the envoy there."
+
+
+def test_a_word_or_two_is_no_highlight_while_the_passage_has_a_sentence(real_embedder):
+    """A BBC story's paragraph ends in a stray "Kenyan" (the text is cut there): as a sentence of its own,
+    its embedding was the closest to a question about a Kenyan runner, and "Kenyan" was the highlight."""
+    from explorer.highlight import candidate_spans
+
+    text = (
+        "failed in her bid to smash compatriot Berhane Adere's world 3,000m record but still won the event in "
+        "emphatic style. The Olympic 5,000m champion was inside record pace but dropped off over the final "
+        "third. Britain's Jo Pavey bravely decided to go with Defar and took second in a season's best 8:41.43. "
+        "Kenyan"
+    )
+    question = real_embedder.encode(["Kenyan runner suspended for skipping a squad preparation camp"])[0]
+    ((start, end),) = best_spans_by_meaning(question, [text], real_embedder.encode)
+    assert text[start:end] != "Kenyan" and len(text[start:end].split()) >= 3
+    assert candidate_spans("Kenyan") == [(0, 6)]  # alone, it is all there is
