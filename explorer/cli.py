@@ -182,15 +182,11 @@ def _articles_touched(report) -> list[str]:
     """Which articles the build added, changed or removed, by id: after editing a folder, the counts alone
     did not say which file had become which change (the app names them by title)."""
     lines = []
-    for verb, article_ids in (
-        ("added", report.added_articles),
-        ("changed", report.changed_articles),
-        ("removed", report.removed_articles),
-    ):
-        if article_ids:
-            shown = sorted(article_ids)[:IDS_IN_REPORT]
-            more = len(article_ids) - len(shown)
-            lines.append(f"  {verb}: {', '.join(shown)}" + (f" and {more:,} more" if more else ""))
+    for verb, article_ids in report.changes():
+        more = len(article_ids) - IDS_IN_REPORT
+        lines.append(
+            f"  {verb}: {', '.join(article_ids[:IDS_IN_REPORT])}" + (f" and {more:,} more" if more > 0 else "")
+        )
     return lines
 
 

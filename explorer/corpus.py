@@ -191,8 +191,9 @@ def _read_file(file: Path, key: str, warnings: list[str]) -> Iterator[Article]:
     except OSError as error:
         warnings.append(f"{file}: cannot be read ({error.strerror}); check its permissions")
         return
+    not_text = f"{file}: skipped, looks like a binary file, not {suffix} text"
     if suffix != ".pdf" and b"\x00" in raw[:8192] and not raw.startswith(tuple(bom for bom, _ in _UNICODE_BOMS)):
-        warnings.append(f"{file}: skipped, looks like a binary file, not {suffix} text")
+        warnings.append(not_text)
         return
     if suffix == ".pdf":
         yield from _optional(_read_pdf(file, key, raw, warnings))
@@ -201,7 +202,7 @@ def _read_file(file: Path, key: str, warnings: list[str]) -> Iterator[Article]:
     text = html_text(raw, file, warnings) if suffix in HTML_SUFFIXES else decode_text(raw, file, warnings)
     if garbled(text):
         del warnings[said:]  # "N undecodable bytes replaced" is beside the point: the file is skipped
-        warnings.append(f"{file}: skipped, looks like a binary file, not {suffix} text")
+        warnings.append(not_text)
         return
     if suffix in RECORD_SUFFIXES:
         yield from (_read_jsonl if suffix == ".jsonl" else _read_csv)(file, key, text, warnings)

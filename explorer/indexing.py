@@ -79,6 +79,8 @@ class BuildReport:
     changed_articles: list[str] = field(default_factory=list)
     removed_articles: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    removed_titles: dict[str, str] = field(default_factory=dict)
+    """The removed articles' titles, which the new index no longer holds (the app names articles by title)."""
 
     def summary(self) -> str:
         return (
@@ -87,6 +89,12 @@ class BuildReport:
             f"{len(self.added_articles)} added, {len(self.changed_articles)} changed, "
             f"{len(self.removed_articles)} removed)"
         )
+
+    def changes(self) -> list[tuple[str, list[str]]]:
+        """("added" | "changed" | "removed", article ids, sorted) for each kind of change the build made:
+        what the CLI lists by id and the app by title."""
+        kinds = (("added", self.added_articles), ("changed", self.changed_articles), ("removed", self.removed_articles))
+        return [(verb, sorted(ids)) for verb, ids in kinds if ids]
 
 
 def _split_keys(previous: store.StoredIndex | None) -> dict[str, str]:
@@ -301,4 +309,5 @@ class Indexer:
             ),
             removed_articles=sorted(set(old) - set(new)),
             warnings=list(corpus.warnings),
+            removed_titles={a: old[a].get("title", "") for a in sorted(set(old) - set(new))},
         )

@@ -169,7 +169,7 @@ def test_a_new_visitors_page_reads_do_not_wait_for_other_sessions_questions(fake
 
 
 def test_a_build_report_names_the_articles_it_touched():
-    """Titles where the index has them (escaped: titles are untrusted), ids for removed articles, and a
+    """Titles where the index or the report has them (escaped: titles are untrusted), else ids, and a
     count beyond five."""
     articles = {"a": {"title": "Drones *near* Erbil"}, "b": {"title": ""}}
     report = BuildReport(
@@ -180,8 +180,9 @@ def test_a_build_report_names_the_articles_it_touched():
         added_articles=["a"],
         changed_articles=["b"],
         removed_articles=[f"gone-{n}" for n in range(7)],
+        removed_titles={"gone-1": "Old [news]"},
     )
     named = articles_named(report, articles)
-    assert named.startswith(r"Added: “Drones \*near\* Erbil”. Changed: “b”. Removed: “gone\-0”")
+    assert named.startswith(r"Added: “Drones \*near\* Erbil”. Changed: “b”. Removed: “gone\-0”, “Old \[news\]”")
     assert named.endswith("and 2 more.")
     assert articles_named(BuildReport(articles=2, passages=9, embedded=0, reused=9), articles) == ""

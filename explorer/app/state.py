@@ -276,18 +276,13 @@ NAMED_IN_REPORT = 5
 def articles_named(report: BuildReport, articles: dict[str, dict]) -> str:
     """Which articles a build added, changed or removed, by title where the index still has it: after
     adding an article in the app, the counts alone did not say which file had become which article."""
+    known = {**{a: {"title": title} for a, title in report.removed_titles.items()}, **articles}
     parts = []
-    for verb, article_ids in (
-        ("Added", report.added_articles),
-        ("Changed", report.changed_articles),
-        ("Removed", report.removed_articles),
-    ):
-        if not article_ids:
-            continue
-        names = [article_label(articles, a) for a in sorted(article_ids)[:NAMED_IN_REPORT]]
+    for verb, article_ids in report.changes():
+        names = [article_label(known, a) for a in article_ids[:NAMED_IN_REPORT]]
         more = len(article_ids) - len(names)
         listed = ", ".join(f"“{escape_markdown(name)}”" for name in names) + (f" and {more:,} more" if more else "")
-        parts.append(f"{verb}: {listed}.")
+        parts.append(f"{verb.capitalize()}: {listed}.")
     return " ".join(parts)
 
 

@@ -125,6 +125,12 @@ def show_cards(answer: Answer, articles: dict[str, dict], weak_below: float | No
             st.switch_page(navigation.page("passages"))
 
 
+def _weak_rest(weak: int) -> str:
+    """The passages under the relevance line, in words that fit their number ("the others" said of one
+    passage read oddly)."""
+    return "the other a weak match" if weak == 1 else "the others weak matches"
+
+
 def render() -> None:
     shared = state.shared_explorer()
     articles = shared.articles()
@@ -174,7 +180,7 @@ def render() -> None:
     st.markdown(
         f"**{counted(len(answer.hits), 'passage')}** from {counted(spread, 'article')} "
         f"for *{escape_markdown(short(answer.question, QUESTION_SHOWN))}*"
-        + (f"; {close} of them close in meaning, the others weak matches" if close < measured else "")
+        + (f"; {close} of them close in meaning, {_weak_rest(measured - close)}" if close < measured else "")
     )
     downloads(answer, articles)
     show_cards(answer, articles, weak_below=threshold)
