@@ -187,6 +187,8 @@ def test_every_theme_has_a_legend_entry_on_the_map():
     assert legend["symbolLimit"] == 0 and legend["orient"] == "bottom"
     rows = -(-38 // legend["columns"])
     assert many["height"] >= charts.MAP_HEIGHT + rows * 20  # the plot keeps its size above the legend
+    # Its columns (label, symbol and gap) fit the 468-pixel main column of an 800-pixel window.
+    assert legend["columns"] * (legend["labelLimit"] + 30) <= 468
 
 
 def test_two_articles_with_one_title_keep_a_row_and_a_column_each():

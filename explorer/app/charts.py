@@ -297,7 +297,10 @@ MAP_HEIGHT = 560
 ROOMY_LEGEND_ROWS = 18
 """Legend rows that fit beside the map; more themes are listed below it, in :data:`LEGEND_COLUMNS` columns,
 so that all of them show (38 themes showed their first 18: the rest fell below the chart's edge)."""
-LEGEND_COLUMNS = 3
+LEGEND_COLUMNS = 2
+"""Two columns of labels up to :data:`BELOW_LABEL_LIMIT` pixels fit the main column of an 800-pixel window
+with the sidebar open (468 pixels); a third was cut off at the chart's right edge."""
+BELOW_LABEL_LIMIT = 200
 LEGEND_ROW_HEIGHT = 25
 
 
@@ -305,7 +308,9 @@ def _map_legend(rows: int) -> alt.Legend:
     """Every theme in the legend: beside the map while they fit, else in columns below it."""
     if rows <= ROOMY_LEGEND_ROWS:
         return alt.Legend(title="theme", labelLimit=260, symbolLimit=0)
-    return alt.Legend(title="theme", orient="bottom", labelLimit=200, symbolLimit=0, columns=LEGEND_COLUMNS)
+    return alt.Legend(
+        title="theme", orient="bottom", labelLimit=BELOW_LABEL_LIMIT, symbolLimit=0, columns=LEGEND_COLUMNS
+    )
 
 
 def map_height(themes: int) -> int:
