@@ -296,6 +296,7 @@ class Indexer:
     def _report(corpus, passages, previous, embedded: int, new_hashes: dict[str, str]) -> BuildReport:
         old = previous.manifest.get("articles", {}) if previous else {}
         new = {a.article_id: a for a in corpus.articles}
+        removed = sorted(set(old) - set(new))
         return BuildReport(
             articles=len(corpus.articles),
             passages=len(passages),
@@ -307,7 +308,7 @@ class Indexer:
                 for a in set(new) & set(old)
                 if old[a].get("sha256") != new_hashes[a] or old[a].get("title") != new[a].title  # a retitled record
             ),
-            removed_articles=sorted(set(old) - set(new)),
+            removed_articles=removed,
             warnings=list(corpus.warnings),
-            removed_titles={a: old[a].get("title", "") for a in sorted(set(old) - set(new))},
+            removed_titles={a: old[a].get("title", "") for a in removed},
         )
