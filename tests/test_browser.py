@@ -172,6 +172,18 @@ def _open_least_overlapping_pair(page: Page) -> None:
     expect(page.get_by_text(re.compile(r"^similarity \d\.\d\d$")).first).to_be_visible()
 
 
+def test_the_ask_address_opens_ask_with_its_question(page: Page, server_url: str):
+    """Other pages live at /passages, /themes...; /ask?q= used to say "Page not found"."""
+    page.goto(f"{server_url}/ask?q=Which+militias+does+the+IRGC+arm")
+    _settled(page)
+    expect(page).to_have_url(re.compile(r"/\?q=Which\+militias"))
+    expect(page.get_by_role("textbox", name="Ask a question about the articles")).to_have_value(
+        "Which militias does the IRGC arm"
+    )
+    expect(page.get_by_text("Related ↗").first).to_be_visible()
+    assert page.get_by_text("Page not found").count() == 0
+
+
 def test_a_heatmap_wider_than_a_narrow_window_scrolls_in_its_own_box(page: Page, server_url: str):
     """At 800 pixels with the sidebar open, the overlap heatmap is wider than the main column: it scrolls
     sideways in its own box, and the page (with the text beside the chart) stays put."""

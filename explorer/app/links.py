@@ -2,8 +2,8 @@
 
 Streamlit keeps widget values per browser session, so a refresh (or a link sent to a colleague) used to
 open every page on its defaults: the question gone, another passage picked. Each page now writes its
-main choice to the address (``/?q=...&mode=lexical&k=4`` on Ask, the default page, which Streamlit serves
-at ``/`` only; ``/passages?passage=...``,
+main choice to the address (``/?q=...&mode=lexical&k=4`` on Ask, the default page, where ``/ask?q=...``
+leads too; ``/passages?passage=...``,
 ``/themes?theme=...``) and reads it back when the session has no choice of its own yet. A link to a passage
 or theme that is not there any more says so on the page.
 """

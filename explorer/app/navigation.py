@@ -21,14 +21,30 @@ PAGES = {
 }
 
 
+DEFAULT_PAGE = "ask"
+DEFAULT_PAGE_PATH = "start"
+"""The path the default page reserves. Streamlit serves the default page at ``/`` but still reserves its
+own path, so it cannot be ``/ask``, which :func:`_to_the_default_page` answers instead."""
+
+
 def page(name: str) -> st.Page:
-    """The page called ``name`` (its URL path is ``/name``)."""
+    """The page called ``name`` (its URL path is ``/name``; the default page, Ask, is at ``/``)."""
     script, title, icon = PAGES[name]
-    return st.Page(VIEWS / script, title=title, icon=icon, url_path=name, default=name == "ask")
+    default = name == DEFAULT_PAGE
+    return st.Page(
+        VIEWS / script, title=title, icon=icon, url_path=DEFAULT_PAGE_PATH if default else name, default=default
+    )
+
+
+def _to_the_default_page() -> None:
+    """``/ask?q=...`` opens Ask with its question: the other pages live at ``/passages``, ``/themes`` and so on,
+    and a reader typing ``/ask`` got Streamlit's "Page not found"."""
+    st.switch_page(page(DEFAULT_PAGE), query_params=st.query_params.to_dict())
 
 
 def all_pages() -> list[st.Page]:
-    return [page(name) for name in PAGES]
+    forward = st.Page(_to_the_default_page, title=PAGES[DEFAULT_PAGE][1], url_path=DEFAULT_PAGE, visibility="hidden")
+    return [*(page(name) for name in PAGES), forward]
 
 
 # Widget values that should survive a visit to another page. Streamlit forgets
