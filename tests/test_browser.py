@@ -184,9 +184,10 @@ def test_the_ask_address_opens_ask_with_its_question(page: Page, server_url: str
     assert page.get_by_text("Page not found").count() == 0
 
 
-def test_a_heatmap_wider_than_a_narrow_window_scrolls_in_its_own_box(page: Page, server_url: str):
+def test_a_narrow_window_keeps_charts_in_their_box_and_columns_readable(page: Page, server_url: str):
     """At 800 pixels with the sidebar open, the overlap heatmap is wider than the main column: it scrolls
-    sideways in its own box, and the page (with the text beside the chart) stays put."""
+    sideways in its own box, and the page (with the text beside the chart) stays put. Columns of cards
+    go below one another."""
     page.set_viewport_size({"width": 800, "height": 900})
     page.goto(f"{server_url}/passages")
     _settled(page)
@@ -202,6 +203,11 @@ def test_a_heatmap_wider_than_a_narrow_window_scrolls_in_its_own_box(page: Page,
     assert widths["box"][0] > widths["box"][1], widths  # the chart is wider than the column: the case tested
     assert widths["main"][0] <= widths["main"][1], widths
     _screenshot(page, "passages-800")
+    # The cards of the other articles, three to a row in a wide window, go one to a row: 145 pixels was too narrow.
+    columns = page.locator('[data-testid="stColumn"]:has(.sse-passage)')
+    expect(columns.first).to_be_visible()
+    column_widths = columns.evaluate_all("cells => cells.map(cell => cell.getBoundingClientRect().width)")
+    assert len(column_widths) >= 3 and min(column_widths) >= 272, column_widths
 
 
 def test_ask_then_related_themes_and_map_in_a_real_browser(page: Page):

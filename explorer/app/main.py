@@ -23,10 +23,13 @@ REPORT_KEY = "last_build_report"
 # Less empty space above each page than Streamlit's default, so more results fit on a laptop screen.
 # A chart wider than the main column (the overlap heatmap of many articles in a narrow window) scrolls
 # sideways in its own box: before, the whole page scrolled sideways and the text beside it with it.
+# Columns narrower than 17rem go below one another (three cards side by side in an 800-pixel window were
+# 145 pixels wide, and the Corpus page cut its button labels); wide windows keep their columns.
 # (No bare strings at module level here: `explorer serve` runs this file as a script, with Streamlit magic.)
 LAYOUT_CSS = (
     "<style>[data-testid='stMainBlockContainer']{padding-top:3.5rem;padding-bottom:3rem}"
-    "[data-testid='stElementContainer']:has([data-testid='stVegaLiteChart']){overflow-x:auto}</style>"
+    "[data-testid='stElementContainer']:has([data-testid='stVegaLiteChart']){overflow-x:auto}"
+    "[data-testid='stHorizontalBlock']{flex-wrap:wrap}[data-testid='stColumn']{min-width:min(17rem,100%)}</style>"
 )
 
 
