@@ -116,10 +116,49 @@ def test_questions_rank_the_same_passages(fast_embedder, seed_explorer, real_emb
 def test_tokens_match_sentence_transformers(fast_embedder, real_embedder, seed_explorer):
     """Same word pieces, window truncation (one check text is longer than 256 tokens) and padding."""
     texts = list(CHECK_TEXTS) + [p.text for p in seed_explorer.passages()[:8]] + ["  spaced out \n text  "]
-    ours = fast_embedder._batch(fast_embedder._tokens(texts))
+    tokens = fast_embedder._tokens(texts)
+    ours = fast_embedder._batch(tokens, max(len(e.ids) for e in tokens))  # padded as sentence-transformers pads
     theirs = real_embedder.model.preprocess(texts)
     for name, array in ours.items():
         assert np.array_equal(array, theirs[name].numpy()), name
+
+
+def test_a_passage_gets_the_same_vector_whatever_else_is_in_its_batch(fast_embedder, seed_explorer):
+    """Padded to its batch's longest member, a passage re-embedded in a rebuild moved by up to 7e-4 (bf16
+    sums in another order), and the same corpus got other themes than a fresh build of it."""
+    texts = [p.text for p in seed_explorer.passages()]
+    together = fast_embedder.encode(texts)
+    for row in (0, 7, len(texts) // 2, len(texts) - 1):
+        assert np.array_equal(fast_embedder.encode([texts[row]])[0], together[row])
+    assert np.array_equal(fast_embedder.encode(texts[5:12]), together[5:12])
+
+
+def test_a_rebuild_that_returns_to_a_corpus_gives_a_fresh_builds_vectors_and_themes(fast_embedder, tmp_path):
+    """Remove an article, rebuild, put it back, rebuild: the index equals a fresh build of the same corpus,
+    vectors, themes and map alike (with the default fast path; "same corpus, same themes")."""
+    import shutil
+
+    from explorer import store
+    from explorer.explorer import Explorer
+
+    from .conftest import CORPUS
+
+    corpus = shutil.copytree(CORPUS, tmp_path / "corpus")
+    fresh = Explorer(Settings(index_dir=tmp_path / "fresh", corpus_path=corpus), embedder=fast_embedder)
+    fresh.build()
+    shutil.copytree(tmp_path / "fresh", tmp_path / "edited")
+    edited = Explorer(Settings(index_dir=tmp_path / "edited", corpus_path=corpus), embedder=fast_embedder)
+    article = sorted(corpus.glob("*.txt"))[1]
+    original = article.read_bytes()
+    article.unlink()
+    assert edited.build().removed_articles == [article.stem]
+    article.write_bytes(original)
+    assert edited.build().embedded > 0  # its passages were embedded again, in other batches than at first
+    first, again = store.load_index(tmp_path / "fresh"), store.load_index(tmp_path / "edited")
+    assert [p.passage_id for p in first.passages] == [p.passage_id for p in again.passages]
+    assert np.array_equal(first.vectors, again.vectors)
+    assert first.themes["assignments"] == again.themes["assignments"]
+    assert np.array_equal(np.asarray(first.themes["map"]), np.asarray(again.themes["map"]))
 
 
 def test_export_is_cached_with_its_check(fast_embedder, fast_cache):
