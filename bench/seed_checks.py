@@ -23,8 +23,6 @@ import json
 import sys
 from pathlib import Path
 
-import numpy as np
-
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import CACHE, REPO, read_questions  # noqa: E402
@@ -79,18 +77,14 @@ def main() -> None:
     texts = {p.passage_id: p.text for p in passages}
     row_of = {p.passage_id: row for row, p in enumerate(passages)}
     sets = hand_picked_sets(texts)
-    themes = explorer.themes()
-    labels = [-1] * len(passages)
-    for theme in themes:
-        for passage in theme.passages:
-            labels[row_of[passage.passage_id]] = theme.theme_id
-    label_of = {theme.theme_id: theme.label for theme in themes}
+    labels = explorer.passage_themes()
+    label_of = {theme.theme_id: theme.label for theme in explorer.themes()}
 
     print(f"model: {explorer.index.model_id}")
     print("| hand-picked set | best theme (F1) | related, share in the set |")
     print("|---|---|---|")
     for name, members in sets.items():
-        f1, theme = best_match({row_of[pid] for pid in members}, np.asarray(labels))
+        f1, theme = best_match({row_of[pid] for pid in members}, labels)
         precision = related_precision(explorer, members)
         print(f"| {name} | {label_of.get(theme, 'none')} ({f1:.2f}) | {precision:.2f} |")
     militias = sets.get("proxy militias", set())

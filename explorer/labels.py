@@ -669,10 +669,10 @@ def label_phrases(
             continue
         if any(other != keyword and leads_into(keyword, other, runs) for other in candidates):
             continue
-        if cut_inside_a_name(keyword, texts):
-            continue
         if len(chosen) >= 2 and candidate not in keywords:
             break
+        if cut_inside_a_name(keyword, texts):  # after the break above: a scan of the texts it may spare
+            continue
         chosen.append(keyword)
         used |= stems
         if len(chosen) == parts:
