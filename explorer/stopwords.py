@@ -145,10 +145,10 @@ NEWS_STOP_WORDS = {
 STOP_WORDS = frozenset((ENGLISH_STOP_WORDS - _CONTENT_WORDS) | NEWS_STOP_WORDS)
 
 HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "dr", "sir", "lord", "lady", "prof", "rev"})
-"""Titles written before a surname ("Mr Brown"): not part of the name a label shows (``labels.surface_forms``)."""
+"""Titles written before a surname ("Mr Brown"): not part of the name a label shows (:mod:`explorer.surface_forms`)."""
 
 CONNECTIVES = frozenset(
     {"and", "or", "but", "nor", "of", "in", "on", "at", "to", "for", "from", "by", "with", "as", "than", "via"}
 )
 """Words that join names or the words of a title: capitalised only inside a title-case title ("24 Hour Party
-People And Witness"), and never the start of a name (``labels.surface_forms``)."""
+People And Witness"), and never the start of a name (:mod:`explorer.surface_forms`)."""

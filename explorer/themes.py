@@ -33,6 +33,15 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from explorer.acronyms import acronyms_once
+from explorer.ctfidf import (
+    KEYWORD_RARITY_SCALE,
+    KEYWORD_SPARES,
+    Vocabulary,
+    ctfidf_scores,
+    scored_keywords,
+    with_companions,
+)
 from explorer.hierarchy import (
     UNASSIGNED,
     ThemeTree,
@@ -52,21 +61,10 @@ from explorer.keyphrase_rerank import (
     label_candidates,
     rerank,
 )
-from explorer.labels import (
-    KEYWORD_RARITY_SCALE,
-    KEYWORD_SPARES,
-    Vocabulary,
-    acronyms_once,
-    ctfidf_scores,
-    label_phrases,
-    label_text,
-    led_by,
-    name_of,
-    scored_keywords,
-    surface_forms,
-    with_companions,
-)
+from explorer.labels import label_phrases, label_text
+from explorer.near_duplicates import led_by
 from explorer.projection import theme_map
+from explorer.surface_forms import name_of, surface_forms
 from explorer.theme_features import check_reduction, theme_features
 from explorer.theme_payload import REPRESENTATIVES
 from explorer.word_families import WordFamilies
@@ -303,7 +301,7 @@ class ThemeModel:
         Only the list's length is reranked: reranking the spares too put phrases close in meaning but
         rare in the theme ahead of its common words (BBC News as short items, NPMI 0.148 -> 0.059).
         ``families`` (``None`` without a model) keeps one word of each word family in the label's
-        candidates; the keyword list drops the others later (:func:`explorer.labels.led_by`)."""
+        candidates; the keyword list drops the others later (:func:`explorer.near_duplicates.led_by`)."""
         close: dict[int, list[str]] = {}
         far: dict[int, list[str]] = {}
         following: dict[int, list[str]] = {}

@@ -1,6 +1,6 @@
 """Words of one family in a theme's label and keywords: "Turkey, Turkish, Turks", "China, Chinese".
 
-Stems make "militia" and "militias" one word (:func:`explorer.labels.deduplicate_keywords`), but not a
+Stems make "militia" and "militias" one word (:func:`explorer.near_duplicates.deduplicate_keywords`), but not a
 country and its people or language, nor "music" and "musicians": BBC News themes were labelled "Iraq,
 Iraqi, Ambani family", "China, Chinese, Hong Kong" and "music, podcasting, musicians". Spelling alone
 cannot tell those from "part" and "party" or "state" and "statement", which start as alike; the model

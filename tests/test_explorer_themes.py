@@ -19,7 +19,7 @@ def test_seed_themes_are_readable_and_recur_across_articles(seed_explorer):
     assert 5 <= len(themes) <= 15
     for theme in themes:
         # Keywords are spelled as the articles write them: "US forces" is the acronym, not the pronoun. A
-        # capitalised stop word can only be a name's start ("Said Reda", "New Zealand"; labels._name_start).
+        # capitalised stop word can only be a name's start ("Said Reda", "New Zealand"; surface_forms._name_start).
         words = {w for k in theme.keywords for w in k.split() if w == w.lower()}
         assert not {"the", "and", "of", "said", "us"} & words
         assert not {"iran", "iraq", "iranian", "iraqi"} & {k.lower() for k in theme.keywords}  # the corpus's subject

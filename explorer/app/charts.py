@@ -7,12 +7,11 @@ Vega draws as SVG/canvas text and its tooltip plugin escapes, never as HTML.
 
 from __future__ import annotations
 
-import re
-
 import altair as alt
 import numpy as np
 import pandas as pd
 
+from explorer.keyphrases import keyphrases, normalise
 from explorer.records import Theme
 
 HEATMAP_SCHEME = "blues"
@@ -184,20 +183,9 @@ def theme_article_heatmap(frame: pd.DataFrame, theme_order: list[str], article_o
     return (cells + labels).properties(height=alt.Step(26))
 
 
-_WORD = re.compile(r"[^\W\d_][\w'’-]*[^\W_]")
-
-
-def _plain_phrases(text: str) -> list[str]:
-    """Words and adjacent word pairs: the fallback when the labeler offers no analyzer."""
-    words = _WORD.findall(text)
-    return words + [f"{a} {b}" for a, b in zip(words, words[1:])]
-
-
 def _normal_phrase(phrase: str) -> str:
-    """The phrase as the labeler counts it (``labels.normalise`` on each word: "US" is "u.s.")."""
-    from explorer import labels
-
-    return " ".join(labels.normalise(word) for word in phrase.split())
+    """The phrase as the keyphrases count it (``normalise`` on each word: "US" is "u.s.")."""
+    return " ".join(normalise(word) for word in phrase.split())
 
 
 def keyword_mentions(keywords: list[str], texts: list[str]) -> list[int]:
@@ -205,12 +193,9 @@ def keyword_mentions(keywords: list[str], texts: list[str]) -> list[int]:
 
     Keywords can be two-word phrases and are matched as whole words ("gen" is not
     in "General"), so a substring test would be wrong both ways; the labeler's
-    own phrase analyzer (``explorer.labels.keyphrases``) is used when it has one.
+    own phrase analyzer (:func:`explorer.keyphrases.keyphrases`) is used.
     """
-    from explorer import labels
-
-    analyzer = getattr(labels, "keyphrases", None) or _plain_phrases
-    present = [{_normal_phrase(phrase) for phrase in analyzer(text)} for text in texts]
+    present = [{_normal_phrase(phrase) for phrase in keyphrases(text)} for text in texts]
     wanted = [_normal_phrase(keyword) for keyword in keywords]
     return [sum(word in phrases for phrases in present) for word in wanted]
 
