@@ -4,9 +4,10 @@ from pathlib import Path
 
 import pytest
 
-from explorer.corpus import read_corpus, title_from_stem
+from explorer.corpus import read_corpus
 from explorer.errors import ExplorerError
 from explorer.passages import split_article
+from explorer.titles import title_from_stem
 
 from .conftest import CORPUS
 
