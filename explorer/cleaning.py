@@ -94,6 +94,25 @@ _BYLINE = re.compile(r"^By\s+[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}\s*(?:$
 """A byline ("By Staff Reporter · 2005-05-14", "By Jane Smith, Political correspondent"): capitalised
 names after "By", then nothing or a separator."""
 
+_MONTH = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?"
+    r"|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+)
+_DATE = (
+    rf"(?:\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}/\d{{1,2}}/\d{{2,4}}"
+    rf"|\d{{1,2}}\s+{_MONTH},?\s+\d{{4}}|{_MONTH}\s+\d{{1,2}},?\s+\d{{4}})"
+)
+_OUTLET = r"(?:The\s+)?[A-Z][\w&.'’-]*(?:\s+(?:of|the|and|&|[A-Z][\w&.'’-]*)){0,5}"
+_SEPARATOR = r"\s*[,|·•–—-]\s*"
+_DATELINE = re.compile(rf"^(?:{_OUTLET}{_SEPARATOR}{_DATE}|{_DATE}{_SEPARATOR}{_OUTLET})$")
+"""A dateline: an outlet's name and a date, in either order ("The Lisbon Ledger, 2019-03-14", "Iberia
+Business Review | 2025-02-03", "March 14, 2019 · Reuters"). Left in, it opened the first passage of every
+article of an outside check's collection, and outlet names became theme labels."""
+
+_SEPARATED_BYLINE = re.compile(r"^By\s+[\w.'’-]+(?:\s+[\w.'’-]+){0,3}\s*[|·•]\s*\S")
+"""A byline in lower case, set off from the outlet by a bar or a dot: "By staff reporter | Portugal Post"
+(a comma would not tell it from a sentence: "By then, ...")."""
+
 MAX_FURNITURE_WORDS = 25
 """Furniture is a short line: a paragraph that starts like one is text. A SciFact abstract opening
 "© Joanna Moncrieff 2013. All rights reserved. A challenging reappraisal of..." was dropped whole,
@@ -208,7 +227,13 @@ def is_furniture(line: str) -> bool:
         return False
     if any(p.search(stripped) for p in _FURNITURE_PATTERNS):
         return True
-    if _BYLINE.match(stripped) and len(words) <= 12 and not re.search(r"[.!?]$", stripped):
+    if (
+        (_BYLINE.match(stripped) or _SEPARATED_BYLINE.match(stripped))
+        and len(words) <= 12
+        and not re.search(r"[.!?]$", stripped)
+    ):
+        return True
+    if _DATELINE.match(stripped):
         return True
     return _is_credit(stripped, words)
 

@@ -31,6 +31,12 @@ def test_page_furniture_is_recognised():
         "Privacy policy",
         "Contact us",
         "The Daily Ledger is not responsible for the content of external sites. Read about our approach.",
+        # Datelines and a lower-case byline under a headline (an outside check's collection, session 25).
+        "The Lisbon Ledger, 2019-03-14",
+        "Iberia Business Review | 2025-02-03",
+        "March 14, 2019 · Reuters",
+        "Baghdad | 3 March 2003",
+        "By staff reporter | Portugal Post",
     ]:
         assert is_furniture(line), line
     for line in [
@@ -45,6 +51,10 @@ def test_page_furniture_is_recognised():
         "Copyright laws are changing fast in Europe.",
         "By Tuesday the talks had collapsed.",  # a sentence, not a byline
         "By the end of the year",
+        "By then, the army had left",
+        "The war began on March 3, 2003",  # a date in a sentence
+        "Oil prices rose, 2019-03-14",
+        "Stratfor reported February 20:",
         "Privacy campaigners welcomed the ruling",
         # Paragraphs that open like furniture: a SciFact abstract was dropped whole until session 21.
         "© Joanna Moncrieff 2013. All rights reserved. A challenging reappraisal of the history of antipsychotic "
