@@ -243,3 +243,27 @@ def test_keywords_and_labels_name_a_person_without_the_title_before_the_name():
     assert "Jose Mourinho" in model.keyword_texts_[rocket] and "jose mourinho" in model.keywords_[rocket]
     shown = [*model.keyword_texts_.values(), *model.node_keyword_texts_.values(), model.label_texts_.values()]
     assert not any("boss" in keyword for keywords in shown for keyword in keywords)
+
+
+def test_articles_mostly_on_one_sub_theme_of_a_shared_subject_keep_their_means():
+    """On one subject, but each article mostly about one of its sub-themes, as news usually is: an
+    article's mean is its sub-theme, and removing it loses the themes (two outside collections with
+    planted sub-themes, session 25). Only articles nearly alike (the seed corpus) are centred."""
+    rng = np.random.default_rng(3)
+    subject = rng.normal(size=16) * 0.6
+    aspects = np.eye(2, 16) * 2.0
+    vectors, texts, articles, truth = [], [], [], []
+    for article in range(6):
+        style = rng.normal(size=16) * 0.5
+        for i in range(8):
+            aspect = article % 2 if i < 7 else 1 - article % 2  # one passage of the other sub-theme each
+            vectors.append(subject + style + aspects[aspect] + rng.normal(scale=0.5, size=16))
+            texts.append(["militias fired rockets at the base", "troops withdraw from the country"][aspect] + f" {i}")
+            articles.append(f"article{article}")
+            truth.append(aspect)
+    vectors = np.asarray(vectors, dtype=np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    model = ThemeModel(n_themes=2, lexical_weight=0.0, random_state=0).fit(vectors, texts, articles)
+    assert model.centring_weight_ == 0.0
+    agreement = max(np.mean(model.labels_ == np.asarray(truth)), np.mean(model.labels_ == 1 - np.asarray(truth)))
+    assert agreement >= 0.9
