@@ -13,10 +13,12 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from explorer.cleaning import normalized_words
 from explorer.errors import ExplorerError
 from explorer.record_collections import MAX_COLLECTION_BYTES, read_csv, read_jsonl
 from explorer.records import Article
@@ -47,8 +49,10 @@ def read_corpus(path: Path | str, index_dir: Path | str | None = None) -> Corpus
     root = Path(path)
     if not root.exists():
         raise ExplorerError(f"{root} does not exist: give a folder or file of articles")
-    files = [root] if root.is_file() else _supported_files(root, index_dir)
+    files, unsupported = ([root], []) if root.is_file() else _files_under(root, index_dir)
     result = CorpusReadResult()
+    if unsupported:
+        result.warnings.append(_unsupported_warning(root, unsupported))
     if root.is_file() and root.suffix.lower() not in SUPPORTED_SUFFIXES:
         raise ExplorerError(
             f"{root}: unsupported file type {root.suffix or '(none)'}; "
@@ -89,12 +93,13 @@ def is_index_folder(folder: Path) -> bool:
     )
 
 
-def _supported_files(folder: Path, index_dir: Path | str | None = None) -> list[Path]:
-    """The supported files under ``folder``, hidden ones left out, and no index: an index kept inside the
-    corpus (``explorer build . --index ./idx``) would otherwise be read back as articles, its
-    passages.jsonl a collection of records, and grow with every rebuild."""
+def _files_under(folder: Path, index_dir: Path | str | None = None) -> tuple[list[Path], list[Path]]:
+    """(supported files, files of other types) under ``folder``, hidden ones left out, and no index: an
+    index kept inside the corpus (``explorer build . --index ./idx``) would otherwise be read back as
+    articles, its passages.jsonl a collection of records, and grow with every rebuild."""
     skipped = Path(index_dir).resolve() if index_dir is not None else None
-    found = []
+    found: list[Path] = []
+    others: list[Path] = []
     for current, folders, files in os.walk(folder):  # symlinked folders are not followed, as before
         here = Path(current)
         folders[:] = sorted(
@@ -102,12 +107,26 @@ def _supported_files(folder: Path, index_dir: Path | str | None = None) -> list[
             for name in folders
             if not name.startswith(".") and (here / name).resolve() != skipped and not is_index_folder(here / name)
         )
-        found.extend(
-            here / name
-            for name in files
-            if not name.startswith(".") and Path(name).suffix.lower() in SUPPORTED_SUFFIXES
-        )
-    return sorted(found)
+        for name in files:
+            if not name.startswith("."):
+                (found if Path(name).suffix.lower() in SUPPORTED_SUFFIXES else others).append(here / name)
+    return sorted(found), sorted(others)
+
+
+UNSUPPORTED_LISTED = 5
+"""Files of an unread type named in the build's warning; more are counted."""
+
+
+def _unsupported_warning(root: Path, files: list[Path]) -> str:
+    """One line for the files a folder holds that no reader takes ("alfama.docx", "prices"): skipped
+    without a word, they looked indexed to whoever put them there (outside check, session 25)."""
+    kinds = sorted({file.suffix.lower() or "no suffix" for file in files})
+    names = ", ".join(file.relative_to(root).as_posix() for file in files[:UNSUPPORTED_LISTED])
+    more = f" and {len(files) - UNSUPPORTED_LISTED} more" if len(files) > UNSUPPORTED_LISTED else ""
+    return (
+        f"{root}: skipped {len(files)} file(s) of a type not read ({', '.join(kinds)}): {names}{more}; "
+        f"save them as {', '.join(sorted(SUPPORTED_SUFFIXES))} to index them"
+    )
 
 
 def file_keys(files: list[Path], root: Path) -> dict[Path, str]:
@@ -191,6 +210,8 @@ def _read_file(file: Path, key: str, warnings: list[str]) -> Iterator[Article]:
         yield from _optional(_read_pdf(file, key, raw, warnings))
         return
     said = len(warnings)
+    if suffix in TEXT_SUFFIXES and _is_a_web_page(raw):
+        suffix = ".html"  # a page saved as .txt: its markup is no text (outside check, session 25)
     text = html_text(raw, file, warnings) if suffix in HTML_SUFFIXES else decode_text(raw, file, warnings)
     if garbled(text):
         del warnings[said:]  # "N undecodable bytes replaced" is beside the point: the file is skipped
@@ -204,6 +225,17 @@ def _read_file(file: Path, key: str, warnings: list[str]) -> Iterator[Article]:
         yield from _optional(_read_markdown(file, key, text, warnings))
     else:
         yield from _optional(_read_text(file, key, text, warnings))
+
+
+_WEB_PAGE_START = re.compile(
+    rb"^(?:\xef\xbb\xbf)?\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)[\s>]", re.IGNORECASE | re.DOTALL
+)
+
+
+def _is_a_web_page(raw: bytes) -> bool:
+    """True when a file starts as an HTML document does ("<!DOCTYPE html>", "<html lang=...>"): a page saved
+    under a .txt name was indexed as its markup, its title "<!DOCTYPE html><html ...", with no warning."""
+    return _WEB_PAGE_START.match(raw[:4096]) is not None
 
 
 def _optional(article: Article | None) -> Iterator[Article]:
@@ -255,6 +287,7 @@ def _read_html(file: Path, key: str, html: str, warnings: list[str]) -> Article 
         return None
     metadata = trafilatura.extract_metadata(html)
     title = ((metadata.title if metadata and metadata.title else "") or title_from_stem(file.stem)).strip()
+    extracted = without_kicker(extracted, title)
     return Article(
         key,
         title,
@@ -265,6 +298,29 @@ def _read_html(file: Path, key: str, html: str, warnings: list[str]) -> Article 
         source=(metadata.sitename or "") if metadata else "",
         url=(metadata.url or "") if metadata else "",
     )
+
+
+MAX_KICKER_LINES = 3
+MAX_KICKER_WORDS = 5
+
+
+def without_kicker(text: str, title: str) -> str:
+    """``text`` from its headline on, when a web page's extracted text opens with a few short lines above it:
+    a section name or kicker ("Transport"), which otherwise stayed glued to the headline in the first passage,
+    and the headline with it, as the text no longer opened with the title."""
+    lines = text.split("\n")
+    wanted = normalized_words(title)
+    if not wanted:
+        return text
+    for number, line in enumerate(lines[: MAX_KICKER_LINES + 1]):
+        if normalized_words(line) == wanted:
+            above = lines[:number]
+            if number and all(
+                len(line.split()) <= MAX_KICKER_WORDS and not line.rstrip().endswith(".") for line in above
+            ):
+                return "\n".join(lines[number:])
+            return text
+    return text
 
 
 SENTENCE_WORDS = 6

@@ -83,6 +83,7 @@ def read_csv(file: Path, key: str, text: str, warnings: list[str]) -> Iterator[A
     csv.field_size_limit(MAX_COLLECTION_BYTES)
     reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
     problems = _RecordProblems()
+    number = 1  # the line the row being read starts on: where a broken row is reported
     empty = "the CSV has a header but no rows; add one row per article"
     try:
         header = reader.fieldnames
@@ -109,7 +110,7 @@ def read_csv(file: Path, key: str, text: str, warnings: list[str]) -> Iterator[A
                 yield article
     except csv.Error as error:
         warnings.append(
-            f"{file}:{reader.line_num}: stopped reading, broken CSV ({error}); rows before it were indexed, "
+            f"{file}:{number}: stopped reading, broken CSV ({error}); rows before it were indexed, "
             "fix the quoting there to index the rest"
         )
         empty = None

@@ -293,6 +293,10 @@ def test_a_collection_file_without_records_is_named_in_a_warning(tmp_path):
     (tmp_path / "broken.csv").write_text('id,text\n1,"unclosed\n')
     warnings = [w for w in read_corpus(tmp_path).warnings if "broken.csv" in w]
     assert len(warnings) == 1 and "broken CSV" in warnings[0]
+    # The line named is the one the broken row starts on (it said the row before).
+    (tmp_path / "broken.csv").write_text('id,text\n1,"fine"\n2,"broken,"quote\n3,"never read"\n')
+    warnings = [w for w in read_corpus(tmp_path).warnings if "broken.csv" in w]
+    assert len(warnings) == 1 and "broken.csv:3: stopped reading, broken CSV" in warnings[0]
 
 
 def test_junk_without_a_nul_byte_is_skipped_as_binary_and_a_few_bad_bytes_are_not(tmp_path):
@@ -426,3 +430,38 @@ def test_a_web_page_without_an_article_is_skipped(tmp_path):
     result = read_corpus(tmp_path)
     assert [a.article_id for a in result.articles] == ["story"]
     assert any("nav.html: skipped, no article text found in the HTML" in w for w in result.warnings)
+
+
+def test_files_of_a_type_not_read_are_named_in_one_warning(tmp_path):
+    """A .docx or a file without a suffix was skipped without a word (outside check, session 25)."""
+    (tmp_path / "story.txt").write_text("A story\n\nThe body of the one readable article.")
+    (tmp_path / "alfama.docx").write_bytes(b"PK\x03\x04")
+    (tmp_path / "prices").write_text("a list of prices")
+    (tmp_path / ".hidden").write_text("never mentioned")
+    result = read_corpus(tmp_path)
+    assert [a.article_id for a in result.articles] == ["story"]
+    unread = [w for w in result.warnings if "type not read" in w]
+    assert len(unread) == 1 and "(.docx, no suffix): alfama.docx, prices;" in unread[0]
+    assert ".hidden" not in unread[0]
+    with pytest.raises(ExplorerError, match="type not read"):
+        (tmp_path / "story.txt").unlink()
+        read_corpus(tmp_path)
+
+
+def test_a_web_page_saved_as_text_is_read_as_a_web_page(tmp_path):
+    """A page saved under a .txt name was indexed as its markup, titled "<!DOCTYPE html><html ...";
+    a section name above the headline ("Transport") kept the headline inside the first passage."""
+    body = " ".join(["The number 15 tram runs along the river and is full from early morning."] * 3)
+    page = (
+        "<!DOCTYPE html><html lang='en'><head><title>Tram 15 is packed</title></head><body>"
+        "<nav><a href='/'>Home</a></nav><article><p class='kicker'>Transport</p><h1>Tram 15 is packed</h1>"
+        f"<p>{body}</p><p>{body.replace('river', 'coast')}</p></article></body></html>"
+    )
+    (tmp_path / "saved-page.txt").write_text(page)
+    (tmp_path / "page.html").write_text(page)
+    for name in ("saved-page", "page"):
+        result = read_corpus(tmp_path / f"{name}.{'txt' if name == 'saved-page' else 'html'}")
+        [article] = result.articles
+        assert article.title == "Tram 15 is packed" and "<" not in article.text
+        [first, *_] = split_article(article)
+        assert first.text.startswith("The number 15 tram"), first.text
