@@ -74,10 +74,10 @@ def test_ask_cards_say_which_results_are_weak_matches_and_what_the_numbers_mean(
     assert len(details) == 10
     similarities = [float(re.search(r"similarity (\d\.\d\d)", c.value).group(1)) for c in details]
     threshold = Settings().relevance_threshold
-    assert [c.value.endswith("(weak match)") for c in details] == [s < threshold for s in similarities]
+    assert [c.value.endswith("(weak in meaning)") for c in details] == [s < threshold for s in similarities]
     weak = sum(s < threshold for s in similarities)
     assert 0 < weak < 10  # both kinds are checked
-    rest = "the other a weak match" if weak == 1 else "the others weak matches"
+    rest = "the other weak in meaning" if weak == 1 else "the others weak in meaning"
     assert f"; {10 - weak} of them close in meaning, {rest}" in _markdown(app)
     assert all("Passage id for the downloads" in c.proto.help for c in details)
 

@@ -56,9 +56,10 @@ def passage_number(passage: Passage) -> str:
 def card_help(passage_id: str, weak_below: float | None = None) -> str:
     """What a card's numbers mean, and the passage id the exports and the CLI use (the card counts
     passages from 1; the id from 0)."""
-    weak = f"; under {weak_below:.2f} it is a weak match" if weak_below is not None else ""
+    weak = f"; under {weak_below:.2f} it is weak" if weak_below is not None else ""
     return (
-        "**Score** ranks the results: evidence from the question's words (BM25) and its meaning, combined. "
+        "**Score** ranks the results: evidence from the question's words (BM25) and its meaning, combined, "
+        "so a passage that shares the question's rarer words can rank above one closer in meaning. "
         f"**Similarity** is the closeness in meaning alone, from 0 to 1{weak}. "
         f"Passage id for the downloads and the command line: {escape_markdown(passage_id)}"
     )
@@ -74,7 +75,7 @@ def hit_card(
 ) -> bool:
     """One result as a bordered card; returns True when its "related" button was pressed.
 
-    ``weak_below``: the similarity under which the card says "weak match". The ranking mixes word and
+    ``weak_below``: the similarity under which the card says "weak in meaning". The ranking mixes word and
     meaning evidence, so a result list that answers the question can still hold passages far from it
     (an outside check read ranks 3-10 at similarity 0.11-0.23 as answers, with nothing to say otherwise).
     """
@@ -97,7 +98,7 @@ def hit_card(
         ]
         if hit.similarity is not None:
             weak = weak_below is not None and hit.similarity < weak_below
-            details.append(f"similarity {hit.similarity:.2f}" + (" (weak match)" if weak else ""))
+            details.append(f"similarity {hit.similarity:.2f}" + (" (weak in meaning)" if weak else ""))
         st.caption(" · ".join(details), help=card_help(passage.passage_id, weak_below))
         st.html(passage_html(passage.text, hit.highlight))
     return bool(pressed)

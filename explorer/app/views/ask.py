@@ -128,7 +128,7 @@ def show_cards(answer: Answer, articles: dict[str, dict], weak_below: float | No
 def _weak_rest(weak: int) -> str:
     """The passages under the relevance line, in words that fit their number ("the others" said of one
     passage read oddly)."""
-    return "the other a weak match" if weak == 1 else "the others weak matches"
+    return "the other weak in meaning" if weak == 1 else "the others weak in meaning"
 
 
 def render() -> None:
