@@ -13,7 +13,7 @@ import re
 from collections.abc import Container, Sequence
 
 from explorer.acronyms import acronym_for, spelled_out_names
-from explorer.keyphrases import phrases_with_spans
+from explorer.keyphrases import NAME_PARTICLES, phrases_with_spans
 from explorer.near_duplicates import keyword_stems
 from explorer.surface_forms import capitalised, surface_forms
 
@@ -63,25 +63,33 @@ def label_phrases(
     return chosen
 
 
+_NAME_BEFORE = re.compile(r"(?:[A-Z][\w'’-]*|\d+)[ \t]+$")
+"""A capitalised word or a number right before, in the same sentence ("Vasco" → "da Gama", "25" → "de Abril")."""
+
 _NAME_GOES_ON = re.compile(r"[ \t]+(?:[A-Z]|(?:al|el)-[A-Z])")
 """Another capitalised word straight after, in the same sentence ("Roman" → " Catholics", "Nouri" → " al-Maliki")."""
 
 
 def cut_inside_a_name(phrase: str, texts: Sequence[str]) -> bool:
-    """True when ``phrase`` has several words, ends in a capitalised one, and every time ``texts`` write it
-    another capitalised word follows: the three-word limit of a keyphrase cut a name in two. "throne marrying
-    Roman" (of "heirs to the throne marrying Roman Catholics", a BBC News label) reads as nonsense; the
-    label takes its next phrase instead. Single words are left to :func:`leads_into`, which keeps "Gordon"
-    unless "Gordon Brown" is itself a candidate."""
+    """True when ``phrase`` has several words and every time ``texts`` write it, it is cut out of a longer
+    name by the three-word limit of a keyphrase: it ends in a capitalised word and another follows
+    ("throne marrying Roman" of "heirs to the throne marrying Roman Catholics", a BBC News label that read
+    as nonsense), or it opens with a name particle and a capitalised word or a number stands before it
+    ("da Gama bridge" of "Vasco da Gama bridge", "de Abril bridge" of "25 de Abril bridge", labels of an
+    outside check's collection). The label takes its next phrase instead. Single words are left to
+    :func:`leads_into`, which keeps "Gordon" unless "Gordon Brown" is itself a candidate."""
     if " " not in phrase:
         return False
-    first_word = {phrase.split(" ", 1)[0]}
+    first_word = phrase.split(" ", 1)[0]
+    particle_first = first_word in NAME_PARTICLES
     found = False
     for text in texts:
-        for occurrence, start, end in phrases_with_spans(text, first_word):
+        for occurrence, start, end in phrases_with_spans(text, {first_word}):
             if occurrence != phrase:
                 continue
-            if not (capitalised(text[start:end].rsplit(None, 1)[-1]) and _NAME_GOES_ON.match(text, end)):
+            cut_at_end = capitalised(text[start:end].rsplit(None, 1)[-1]) and _NAME_GOES_ON.match(text, end)
+            cut_at_start = particle_first and _NAME_BEFORE.search(text, max(0, start - 40), start)
+            if not (cut_at_end or cut_at_start):
                 return False
             found = True
     return found

@@ -43,6 +43,12 @@ def test_a_phrase_the_three_word_limit_cut_inside_a_name_is_no_label():
     assert make_label(keywords, once_alone) == "throne marrying Roman, succession, Fabian Society"
     cut_before_al = ["Iraqi prime minister Nouri al-Maliki met him.", "Nouri al-Maliki said no."]
     assert make_label(["prime minister nouri", "nouri al-maliki"], cut_before_al) == "Nouri al-Maliki"
+    # Cut at the start: a name particle opens the phrase, and a name or a number always stands before it.
+    bridges = ["The Vasco da Gama bridge was jammed.", "On the 25 de Abril bridge, cars queued.", "Ferries ran."]
+    keywords = ["da gama bridge", "de abril bridge", "ferries"]
+    assert make_label(keywords, [*bridges, "Traffic on the Vasco da Gama bridge rose."]) == "Ferries"
+    surnames = ["Carlo del Fava scored.", "Del Fava ran again.", "Perugini kicked."]  # alone once: a name
+    assert make_label(["del fava", "perugini"], surnames) == "del Fava, Perugini"
 
 
 def test_a_phrase_inside_an_acronyms_written_out_name_gives_way_to_the_acronym():
