@@ -33,7 +33,7 @@ from sklearn.metrics import normalized_mutual_info_score
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import bench_parser, publish  # noqa: E402
-from bench.themes_bench import encode_keyphrases  # noqa: E402
+from bench.themes_bench import best_match, encode_keyphrases  # noqa: E402
 from explorer.explorer import Explorer  # noqa: E402
 from explorer.settings import Settings  # noqa: E402
 from explorer.themes import UNASSIGNED, ThemeModel  # noqa: E402
@@ -90,16 +90,8 @@ def scores(collection: PlantedCollection, labels: np.ndarray) -> tuple[float, fl
     labels = np.asarray(labels)
     tagged = [row for row, tag in enumerate(collection.tags) if tag]
     nmi = normalized_mutual_info_score([collection.tags[row] for row in tagged], labels[tagged])
-    themes = sorted(set(labels.tolist()) - {UNASSIGNED})
     planted = sorted(set(collection.tags) - {"", NOT_PLANTED})
-    f1s = []
-    for tag in planted:
-        members = {row for row, t in enumerate(collection.tags) if t == tag}
-        best = 0.0
-        for theme in themes:
-            rows = set(np.flatnonzero(labels == theme).tolist())
-            best = max(best, 2 * len(members & rows) / (len(members) + len(rows)))
-        f1s.append(best)
+    f1s = [best_match({row for row, t in enumerate(collection.tags) if t == tag}, labels)[0] for tag in planted]
     return float(nmi), float(np.mean(f1s)), f1s
 
 
