@@ -316,7 +316,7 @@ def without_kicker(text: str, title: str) -> str:
         if normalized_words(line) == wanted:
             above = lines[:number]
             if number and all(
-                len(line.split()) <= MAX_KICKER_WORDS and not line.rstrip().endswith(".") for line in above
+                len(kicker.split()) <= MAX_KICKER_WORDS and not kicker.rstrip().endswith(".") for kicker in above
             ):
                 return "\n".join(lines[number:])
             return text
